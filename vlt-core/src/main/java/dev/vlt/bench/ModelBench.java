@@ -1,0 +1,122 @@
+package dev.vlt.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
+import dev.vlt.models.clip.Clip;
+import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.models.clip.ClipOutput;
+import dev.vlt.objectives.ContrastiveLoss;
+import dev.vlt.tensor.Engines;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Trace;
+import dev.vlt.train.AdamW;
+import dev.vlt.train.Gradients;
+import dev.vlt.train.ParamGroups;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Speed of the model layer: encoders at inference, a training step, and the machine's own matmul ceiling. */
+public final class ModelBench {
+  private ModelBench() {}
+
+  /** fp32 GFLOP/s of a 1024² matmul: the ceiling the other figures are read against. */
+  public static double matmulGflops() {
+    Engines.ensureStarted();
+    int n = 1024;
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      NDArray a = m.randomNormal(new Shape(n, n));
+      NDArray b = m.randomNormal(new Shape(n, n));
+      double s = Timing.medianSeconds(2, 7, () -> {
+        try (NDScope scope = new NDScope()) {
+          a.matMul(b).toFloatArray();
+        }
+      });
+      return 2.0 * n * n * n / s / 1e9;
+    }
+  }
+
+  /** Image-encoder images/s at {@code batch}, random weights of the architecture. */
+  public static double imagesPerSecond(Clip model, int batch, int runs) {
+    int size = model.config().vision().imageSize();
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
+      double s = Timing.medianSeconds(1, runs, () -> {
+        try (NDScope scope = new NDScope()) {
+          model.encodeImage(images, true).toFloatArray();
+        }
+      });
+      return batch / s;
+    }
+  }
+
+  /** Text-encoder texts/s at {@code batch} full-length rows. */
+  public static double textsPerSecond(Clip model, int batch, int runs) {
+    ClipConfig c = model.config();
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      NDArray ids = randomIds(m, batch, c.text().contextLength(), c.text().vocabSize());
+      double s = Timing.medianSeconds(1, runs, () -> {
+        try (NDScope scope = new NDScope()) {
+          model.encodeText(ids, true).toFloatArray();
+        }
+      });
+      return batch / s;
+    }
+  }
+
+  /** Training samples/s: forward, contrastive loss, backward, AdamW, as open_clip's loop does per step. */
+  public static double trainSamplesPerSecond(Clip model, int batch, int runs) {
+    ClipConfig c = model.config();
+    int size = c.vision().imageSize();
+    model.train(true);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
+      NDArray ids = randomIds(m, batch, c.text().contextLength(), c.text().vocabSize());
+      AdamW opt = new AdamW(model.namedParameters(), ParamGroups.weightDecay(model.namedParameters(), 0.2),
+          new AdamW.Hyper(0.9, 0.98, 1e-6), m);
+      double s = Timing.medianSeconds(2, runs, () -> {
+        try (NDScope scope = new NDScope()) {
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            ClipOutput out = model.forward(images, ids, Trace.NONE);
+            gc.backward(ContrastiveLoss.compute(out.imageFeatures(), out.textFeatures(), out.logitScale()).total());
+          }
+          opt.step(5e-4);
+          Gradients.zero(model.namedParameters().values());
+        }
+      });
+      return batch / s;
+    } finally {
+      model.train(false);
+    }
+  }
+
+  private static NDArray randomIds(NDManager m, int batch, int ctx, int vocab) {
+    long[] ids = new long[batch * ctx];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0);
+    for (int i = 0; i < ids.length; i++) ids[i] = 1 + r.nextInt(vocab - 3);
+    for (int b = 0; b < batch; b++) ids[b * ctx + ctx - 1] = vocab - 1;  // eot last, the argmax
+    return m.create(ids, new Shape(batch, ctx)).toType(DataType.INT64, false);
+  }
+
+  /** The figures of {@code vlt bench}, in print order. */
+  public static Map<String, Double> standard() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("threads", (double) Engines.threads());
+    out.put("matmul_gflops", matmulGflops());
+    try (LoadedModel b32 = Models.create("ViT-B-32", 0)) {
+      out.put("vit_b32_image_batch8_images_per_s", imagesPerSecond(b32.clip(), 8, 7));
+      out.put("vit_b32_image_batch1_latency_ms", 1000.0 / imagesPerSecond(b32.clip(), 1, 9));
+      out.put("vit_b32_text_batch8_texts_per_s", textsPerSecond(b32.clip(), 8, 7));
+    }
+    try (LoadedModel small = Models.create("small", 0)) {
+      out.put("small_clip_train_batch32_samples_per_s", trainSamplesPerSecond(small.clip(), 32, 6));
+    }
+    return out;
+  }
+}

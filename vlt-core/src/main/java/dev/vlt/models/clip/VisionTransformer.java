@@ -1,0 +1,69 @@
+package dev.vlt.models.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.nn.Activation;
+import dev.vlt.nn.LayerNorm;
+import dev.vlt.nn.PatchEmbed;
+import dev.vlt.nn.Transformer;
+import dev.vlt.tensor.Init;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Parameter;
+import dev.vlt.tensor.Trace;
+
+/** ViT image tower (Dosovitskiy et al.) with CLIP's extra ln_pre, pooled and projected into the joint space. */
+public final class VisionTransformer extends Module {
+  private final VisionConfig cfg;
+  private final PatchEmbed conv1;
+  private final Parameter classEmbedding;
+  private final Parameter positionalEmbedding;
+  private final LayerNorm lnPre;
+  private final Transformer transformer;
+  private final LayerNorm lnPost;
+  private final Parameter proj;
+
+  public VisionTransformer(VisionConfig cfg, int embedDim, Activation act) {
+    this.cfg = cfg;
+    int w = cfg.width();
+    double scale = Math.pow(w, -0.5);
+    conv1 = child("conv1", new PatchEmbed(3, w, cfg.patchSize()));                  // weight [W, 3, P, P], no bias
+    classEmbedding = param("class_embedding", Init.normal(scale), w);
+    positionalEmbedding = param("positional_embedding", Init.normal(scale), cfg.grid() * cfg.grid() + 1L, w);
+    lnPre = child("ln_pre", new LayerNorm(w));
+    transformer = child("transformer", new Transformer(w, cfg.layers(), cfg.heads(), cfg.mlpRatio(), act, cfg.dropPath()));
+    lnPost = child("ln_post", new LayerNorm(w));
+    proj = param("proj", Init.normal(scale), w, embedDim);                            // stored [in, out]: used as x @ proj
+  }
+
+  /** images: [B, 3, S, S] normalised pixels → image features [B, embedDim] (not normalised). */
+  public NDArray forward(NDArray images, Trace trace) {
+    NDArray tokens = forwardTokens(images, trace);                                    // [B, 1+g², W] after ln_post
+    NDArray pooled = cfg.pool().equals("tok")
+        ? tokens.get(new NDIndex(":, 0"))
+        : tokens.get(new NDIndex(":, 1:")).mean(new int[] {1});
+    trace.put("vision.pooled", pooled);
+    return pooled.matMul(proj.value());
+  }
+
+  /** All tokens after ln_post: [B, 1 + g², W]; token 0 is the class token. */
+  public NDArray forwardTokens(NDArray images, Trace trace) {
+    NDArray x = conv1.forward(images);                                                // [B, W, g, g]
+    trace.put("vision.conv1_out", x);
+    long b = x.getShape().get(0);
+    x = x.reshape(b, cfg.width(), -1).transpose(0, 2, 1);                             // [B, g², W], row-major grid
+    NDArray cls = classEmbedding.value().toType(x.getDataType(), false).reshape(1, 1, cfg.width()).repeat(0, b);
+    x = NDArrays.concat(new ai.djl.ndarray.NDList(cls, x), 1).add(positionalEmbedding.value());
+    trace.put("vision.embed_out", x);
+    x = lnPre.forward(x);
+    trace.put("vision.ln_pre_out", x);
+    x = transformer.forward(x, null, (i, out) -> trace.put("vision.resblock." + i + "_out", out));
+    x = lnPost.forward(x);
+    trace.put("vision.ln_post_out", x);
+    return x;
+  }
+
+  public VisionConfig config() {
+    return cfg;
+  }
+}

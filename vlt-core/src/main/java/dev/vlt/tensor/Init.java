@@ -1,0 +1,48 @@
+package dev.vlt.tensor;
+
+import java.util.SplittableRandom;
+
+/** How a parameter is initialised; values are drawn on the host from a seeded generator so runs are reproducible. */
+public sealed interface Init {
+  /** Fills {@code out} (row-major) for a parameter of the given shape. */
+  void fill(float[] out, long[] shape, SplittableRandom rng);
+
+  record Normal(double std) implements Init {
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      for (int i = 0; i < out.length; i++) out[i] = (float) (gaussian(rng) * std);
+    }
+  }
+
+  /** U(-bound, bound) with bound = 1/sqrt(fan_in), PyTorch's default for Linear and conv (kaiming_uniform with a=sqrt(5)). */
+  record FanInUniform() implements Init {
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      long fanIn = 1;
+      for (int i = 1; i < shape.length; i++) fanIn *= shape[i];
+      double bound = 1.0 / Math.sqrt(Math.max(1, fanIn));
+      for (int i = 0; i < out.length; i++) out[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+    }
+  }
+
+  record Constant(double value) implements Init {
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      java.util.Arrays.fill(out, (float) value);
+    }
+  }
+
+  Init ZEROS = new Constant(0);
+  Init ONES = new Constant(1);
+
+  static Init normal(double std) {
+    return new Normal(std);
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
+    double u1 = rng.nextDouble();
+    double u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.vlt.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/** Small tensor operations DJL lacks or hides behind its internal API. */
+public final class Ops {
+  private Ops() {}
+
+  /** y = x·Wᵀ + b (PyTorch's F.linear); W is [out, in], b may be null. */
+  public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+  }
+
+  public static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
+    Shape normalized = new Shape(x.getShape().get(x.getShape().dimension() - 1));
+    return x.getNDArrayInternal().layerNorm(x, normalized, weight, bias, (float) eps).singletonOrThrow();
+  }
+
+  /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU() computes it. */
+  public static NDArray gelu(NDArray x) {
+    return x.getNDArrayInternal().gelu();
+  }
+
+  /** QuickGELU of the original CLIP: x·sigmoid(1.702·x). */
+  public static NDArray quickGelu(NDArray x) {
+    return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+  }
+
+  /** The causal additive mask [n, n]: 0 on and below the diagonal, -inf above (key j &gt; query i). */
+  public static NDArray causalMask(NDManager manager, int n, DataType type) {
+    float[] m = new float[n * n];
+    for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) m[i * n + j] = Float.NEGATIVE_INFINITY;
+    return manager.create(m, new Shape(n, n)).toType(type, false);
+  }
+
+  /** x / max(‖x‖₂, 1e-12) along the last axis, as F.normalize. */
+  public static NDArray l2Normalize(NDArray x) {
+    return x.normalize(2, -1, 1e-12);
+  }
+
+  /** Mean cross-entropy of logits [N, C] against integer labels [N]. */
+  public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    NDArray logp = logits.logSoftmax(-1);
+    NDArray picked = logp.gather(labels.toType(DataType.INT64, false).reshape(-1, 1), 1);
+    return picked.mean().neg();
+  }
+}

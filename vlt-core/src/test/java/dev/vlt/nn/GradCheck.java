@@ -1,0 +1,65 @@
+package dev.vlt.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Parameter;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/** Compares autograd gradients with central finite differences in float64 on a few entries of every parameter. */
+final class GradCheck {
+  private GradCheck() {}
+
+  /** @param loss computes a scalar from the module's current parameters (inputs captured, float64) */
+  static int check(Module module, Supplier<NDArray> loss, int entriesPerParam) {
+    Map<String, Parameter> params = module.namedParameters();
+    for (Parameter p : params.values()) assertTrue(p.value().getDataType() == DataType.FLOAT64, "cast the module to float64");
+    Map<String, double[]> analytic = new java.util.LinkedHashMap<>();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray l = loss.get();
+      gc.backward(l);
+    }
+    params.forEach((n, p) -> analytic.put(n, p.value().getGradient().toDoubleArray()));
+    SplittableRandom rng = new SplittableRandom(7);
+    int checked = 0;
+    double h = 1e-6;
+    try (NoGrad ng = NoGrad.open()) {
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        NDArray v = e.getValue().value();
+        double[] base = v.toDoubleArray();
+        double[] grad = analytic.get(e.getKey());
+        assertTrue(allFinite(grad), e.getKey() + " has a non-finite gradient");
+        for (int k = 0; k < Math.min(entriesPerParam, base.length); k++) {
+          int i = rng.nextInt(base.length);
+          double[] w = base.clone();
+          w[i] = base[i] + h;
+          v.set(w);
+          double plus = loss.get().getDouble();
+          w[i] = base[i] - h;
+          v.set(w);
+          double minus = loss.get().getDouble();
+          v.set(base);
+          double numeric = (plus - minus) / (2 * h);
+          double err = Math.abs(numeric - grad[i]);
+          double tol = 1e-6 * Math.max(1, Math.abs(numeric));
+          String msg = e.getKey() + "[" + i + "] analytic " + grad[i] + " numeric " + numeric;
+          assertTrue(err <= tol, msg);
+          checked++;
+        }
+      }
+    }
+    return checked;
+  }
+
+  private static boolean allFinite(double[] a) {
+    for (double d : a) if (!Double.isFinite(d)) return false;
+    return true;
+  }
+}
