@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vlt 0.1.0",
     description = "Vision-language transformers on the JVM: define, train, evaluate and serve CLIP-family models.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class})
 public final class Vlt implements Runnable {
   @Override
   public void run() {
