@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vlt 0.1.0",
     description = "Vision-language transformers on the JVM: define, train, evaluate and serve CLIP-family models.",
-    subcommands = {CommandLine.HelpCommand.class, InfoCommand.class, BenchCommand.class, DataPreviewCommand.Group.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        InfoCommand.class,
+        TokenizeCommand.class,
+        BenchCommand.class,
+        DataPreviewCommand.Group.class,
+    })
 public final class Vlt implements Runnable {
   @Override
   public void run() {
