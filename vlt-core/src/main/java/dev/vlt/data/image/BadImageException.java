@@ -26,11 +26,18 @@ public final class BadImageException extends IllegalArgumentException {
 
   private final Reason reason;
   private final String source;
+  private final String detail;
 
   public BadImageException(Reason reason, String source, String detail) {
     super(source + ": " + reason.label() + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
     this.reason = reason;
     this.source = source;
+    this.detail = detail == null ? "" : detail;
+  }
+
+  /** What the decoder found, without the source and reason (possibly empty). */
+  public String detail() {
+    return detail;
   }
 
   public Reason reason() {
