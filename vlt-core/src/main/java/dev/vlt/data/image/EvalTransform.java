@@ -55,12 +55,11 @@ public final class EvalTransform implements ImageTransform {
       case "longest" -> {
         // open_clip ResizeKeepRatio(longest=1): ratio = max(h/S, w/S), sides round(x / ratio) (half to even).
         double ratio = Math.max((double) h / s, (double) w / s);
-        Raster8 resized = PillowResize.resize(image, (int) Math.rint(w / ratio), (int) Math.rint(h / ratio), filter);
-        yield centerCropOrPad(resized, s);
+        yield resizeThenCenter(image, (int) Math.rint(w / ratio), (int) Math.rint(h / ratio), s);
       }
       default -> {
         int[] size = shortestSideSize(w, h, s);
-        yield centerCropOrPad(PillowResize.resize(image, size[0], size[1], filter), s);
+        yield resizeThenCenter(image, size[0], size[1], s);
       }
     };
     return out.toRgb();
@@ -73,6 +72,14 @@ public final class EvalTransform implements ImageTransform {
   public static int[] shortestSideSize(int w, int h, int s) {
     if (w <= h) return new int[] {s, (int) ((double) s * h / w)};
     return new int[] {(int) ((double) s * w / h), s};
+  }
+
+  /** Resize to {@code rw × rh}, then the S×S center: computed as one region when no padding is needed. */
+  private Raster8 resizeThenCenter(Raster8 image, int rw, int rh, int s) {
+    if (rw < s || rh < s) return centerCropOrPad(PillowResize.resize(image, rw, rh, filter), s);
+    int left = (int) Math.rint((rw - s) / 2.0);
+    int top = (int) Math.rint((rh - s) / 2.0);
+    return PillowResize.resizeRegion(image, rw, rh, filter, left, top, s, s);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.vlt.data.image;
 
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 
 /**
@@ -104,37 +106,57 @@ final class JpegColor {
       case YCBCR, RGB -> Raster8.Mode.RGB;
       case CMYK, YCCK -> Raster8.Mode.CMYK;
     };
-    byte[] out = new byte[w * h * bands];
-    int[] row = new int[w * bands];
-    for (int y = 0; y < h; y++) {
-      raw.getPixels(raw.getMinX(), raw.getMinY() + y, w, 1, row);
-      int o = y * w * bands;
-      for (int i = 0; i < row.length; i += bands) {
-        switch (space) {
-          case GRAY, RGB -> {
-            for (int c = 0; c < bands; c++) out[o + i + c] = (byte) row[i + c];
-          }
-          case YCBCR -> yccToRgb(row, i, out, o + i);
-          case CMYK -> {
-            for (int c = 0; c < 4; c++) out[o + i + c] = (byte) (255 - row[i + c]);
-          }
-          case YCCK -> {
-            // libjpeg gives CMY = 255 - RGB(YCC) and K unchanged; Pillow then inverts all four.
-            yccToRgb(row, i, out, o + i);
-            out[o + i + 3] = (byte) (255 - row[i + 3]);
-          }
+    byte[] px = interleaved(raw); // our own copy: converted in place
+    switch (space) {
+      case GRAY, RGB -> { }
+      case YCBCR -> {
+        for (int i = 0; i < px.length; i += 3) yccToRgb(px, i);
+      }
+      case CMYK -> {
+        for (int i = 0; i < px.length; i++) px[i] = (byte) (255 - (px[i] & 0xFF));
+      }
+      case YCCK -> {
+        // libjpeg gives CMY = 255 - RGB(YCC) and K unchanged; Pillow then inverts all four.
+        for (int i = 0; i < px.length; i += 4) {
+          yccToRgb(px, i);
+          px[i + 3] = (byte) (255 - (px[i + 3] & 0xFF));
         }
       }
     }
-    return new Raster8(w, h, mode, out);
+    return new Raster8(w, h, mode, px);
   }
 
-  private static void yccToRgb(int[] in, int i, byte[] out, int o) {
-    int y = in[i];
-    int cb = in[i + 1];
-    int cr = in[i + 2];
-    out[o] = (byte) Raster8.clip8(y + CR_R[cr]);
-    out[o + 1] = (byte) Raster8.clip8(y + ((CB_G[cb] + CR_G[cr]) >> SCALE_BITS));
-    out[o + 2] = (byte) Raster8.clip8(y + CB_B[cb]);
+  /** The raster's samples as interleaved bytes; the common layout (bytes, bands in order, no padding) is taken as is. */
+  static byte[] interleaved(Raster r) {
+    int w = r.getWidth();
+    int h = r.getHeight();
+    int bands = r.getNumBands();
+    if (r.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1 && r.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && sm.getPixelStride() == bands && sm.getScanlineStride() == w * bands && r.getSampleModelTranslateX() == 0
+        && r.getSampleModelTranslateY() == 0 && db.getOffset() == 0 && db.getData().length == w * h * bands && inOrder(sm.getBandOffsets())) {
+      return db.getData();
+    }
+    byte[] out = new byte[w * h * bands];
+    int[] row = new int[w * bands];
+    for (int y = 0; y < h; y++) {
+      r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+      for (int i = 0; i < row.length; i++) out[y * w * bands + i] = (byte) row[i];
+    }
+    return out;
+  }
+
+  private static boolean inOrder(int[] offsets) {
+    for (int i = 0; i < offsets.length; i++) if (offsets[i] != i) return false;
+    return true;
+  }
+
+  /** libjpeg's ycc_rgb_convert, in place on one pixel at {@code i}. */
+  private static void yccToRgb(byte[] px, int i) {
+    int y = px[i] & 0xFF;
+    int cb = px[i + 1] & 0xFF;
+    int cr = px[i + 2] & 0xFF;
+    px[i] = (byte) Raster8.clip8(y + CR_R[cr]);
+    px[i + 1] = (byte) Raster8.clip8(y + ((CB_G[cb] + CR_G[cr]) >> SCALE_BITS));
+    px[i + 2] = (byte) Raster8.clip8(y + CB_B[cb]);
   }
 }

@@ -82,6 +82,24 @@ class TransformsTest {
   }
 
   @Test
+  void resizingOnlyARegionGivesTheSameBytesAsResizeThenCrop() {
+    SplittableRandom rng = new SplittableRandom(11);
+    for (Raster8.Mode mode : new Raster8.Mode[] {Raster8.Mode.L, Raster8.Mode.RGB, Raster8.Mode.RGBA, Raster8.Mode.PALETTE_RGB}) {
+      byte[] px = new byte[37 * 23 * mode.channels()];
+      for (int i = 0; i < px.length; i++) px[i] = (byte) rng.nextInt(256);
+      Raster8 src = new Raster8(37, 23, mode, px);
+      int[][] sizes = {{20, 12}, {37, 15}, {30, 23}, {61, 40}};
+      for (int[] size : sizes) {
+        Raster8 full = PillowResize.resize(src, size[0], size[1], PillowResize.Filter.BICUBIC);
+        int left = size[0] / 5;
+        int top = size[1] / 3;
+        Raster8 region = PillowResize.resizeRegion(src, size[0], size[1], PillowResize.Filter.BICUBIC, left, top, size[0] / 2, size[1] / 2);
+        assertArrayEquals(full.crop(left, top, size[0] / 2, size[1] / 2).pixels(), region.pixels(), mode + " to " + size[0] + "x" + size[1]);
+      }
+    }
+  }
+
+  @Test
   void trainCropIsSeededAndWithinTorchvisionRanges() {
     SplittableRandom a = new SplittableRandom(7);
     SplittableRandom b = new SplittableRandom(7);
