@@ -114,16 +114,18 @@ public final class ImageDecoder {
     if (packed) return fromArgb(img, img.getColorModel().hasAlpha());
     int shift = r.getTransferType() == DataBuffer.TYPE_USHORT ? 8 : r.getTransferType() == DataBuffer.TYPE_BYTE ? 0 : -1;
     if (shift < 0) throw new BadImageException(Reason.CORRUPT, source, "unsupported sample type " + r.getTransferType());
-    // Pillow holds a PNG of colour type 2 as RGB even when a tRNS chunk makes ImageIO add an alpha band.
-    boolean dropAlpha = format == Format.PNG && pngColorType(bytes) == 2 && bands == 4;
+    // Pillow holds a gray (type 0) or RGB (type 2) PNG as L or RGB even when a tRNS chunk makes ImageIO add alpha.
+    boolean fileHasNoAlpha = format == Format.PNG && (pngColorType(bytes) == 0 || pngColorType(bytes) == 2);
     Raster8.Mode mode = switch (bands) {
       case 1 -> Raster8.Mode.L;
-      case 2 -> Raster8.Mode.RGBA;
+      case 2 -> fileHasNoAlpha ? Raster8.Mode.L : Raster8.Mode.RGBA;
       case 3 -> Raster8.Mode.RGB;
-      case 4 -> dropAlpha ? Raster8.Mode.RGB : Raster8.Mode.RGBA;
+      case 4 -> fileHasNoAlpha ? Raster8.Mode.RGB : Raster8.Mode.RGBA;
       default -> throw new BadImageException(Reason.CORRUPT, source, bands + " colour bands");
     };
     int ch = mode.channels();
+    // output channel c takes source band from[c]; gray + alpha ("LA") becomes RGBA with R = G = B = L, as Pillow converts it
+    int[] from = bands == 2 && ch == 4 ? new int[] {0, 0, 0, 1} : new int[] {0, 1, 2, 3};
     byte[] out = new byte[w * h * ch];
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
@@ -131,15 +133,7 @@ public final class ImageDecoder {
       for (int x = 0; x < w; x++) {
         int s = x * bands;
         int o = (y * w + x) * ch;
-        if (bands == 2) { // gray + alpha: Pillow's "LA" converts to RGB by replicating L
-          byte l = (byte) (row[s] >> shift);
-          out[o] = l;
-          out[o + 1] = l;
-          out[o + 2] = l;
-          out[o + 3] = (byte) (row[s + 1] >> shift);
-        } else {
-          for (int c = 0; c < ch; c++) out[o + c] = (byte) (row[s + c] >> shift);
-        }
+        for (int c = 0; c < ch; c++) out[o + c] = (byte) (row[s + from[c]] >> shift);
       }
     }
     return new Raster8(w, h, mode, out);

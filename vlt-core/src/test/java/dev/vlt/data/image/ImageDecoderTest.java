@@ -42,6 +42,14 @@ class ImageDecoderTest {
     Raster8 g = ImageDecoder.decode(TestImages.encode(gray16, "png"), "gray16.png");
     assertEquals(Raster8.Mode.L, g.mode());
     assertEquals(0xAB, g.sample(1, 0, 0), "16-bit keeps the high byte");
+
+    java.awt.image.ColorModel grayAlpha = new java.awt.image.ComponentColorModel(java.awt.color.ColorSpace.getInstance(
+        java.awt.color.ColorSpace.CS_GRAY), true, false, java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
+    BufferedImage la = new BufferedImage(grayAlpha, grayAlpha.createCompatibleWritableRaster(3, 2), false, null);
+    la.getRaster().setPixel(1, 1, new int[] {77, 200});
+    Raster8 l = ImageDecoder.decode(TestImages.encode(la, "png"), "la.png");
+    assertEquals(Raster8.Mode.RGBA, l.mode(), "gray + alpha is held as RGBA");
+    assertArrayEquals(new byte[] {77, 77, 77, (byte) 200}, Arrays.copyOfRange(l.pixels(), 16, 20));
   }
 
   @Test
