@@ -7,6 +7,7 @@ import dev.vlt.data.image.BadImageException;
 import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +107,9 @@ public final class Loader {
     private final ExecutorService workers;
     private final Thread feeder;
     private final BlockingQueue<Item> queue;
+    // Per-sample pixel buffers go back to the workers once copied into a batch: 600 KB arrays are costly to collect.
+    private final ConcurrentLinkedQueue<float[]> spareBuffers = new ConcurrentLinkedQueue<>();
+    private float[] staging; // the batch being collated; NDArray creation copies it, so one array serves every batch
     private Batch ready;
     private boolean finished;
     private Position position;
@@ -215,7 +220,8 @@ public final class Loader {
         return new Prepared(s, null, null, null);
       }
       SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), epoch, index));
-      float[] px = new float[3 * transform.imageSize() * transform.imageSize()];
+      float[] px = spareBuffers.poll();
+      if (px == null) px = new float[3 * transform.imageSize() * transform.imageSize()];
       transform.applyInto(raster, px, 0, rng);
       List<String> caps = s.captions();
       String caption = caps.isEmpty() ? "" : cfg.randomCaption() ? caps.get(rng.nextInt(caps.size())) : caps.get(0);
@@ -265,18 +271,19 @@ public final class Loader {
     private Batch toBatch(List<Prepared> items, Position next) {
       int s = transform.imageSize();
       int per = 3 * s * s;
-      float[] all = new float[items.size() * per];
+      if (staging == null) staging = new float[cfg.batchSize() * per];
       List<Sample> samples = new ArrayList<>(items.size());
       List<String> captions = new ArrayList<>(items.size());
       long[][] tokens = tokenizer == null ? null : new long[items.size()][];
       for (int i = 0; i < items.size(); i++) {
         Prepared p = items.get(i);
-        System.arraycopy(p.pixels(), 0, all, i * per, per);
+        System.arraycopy(p.pixels(), 0, staging, i * per, per);
+        spareBuffers.offer(p.pixels());
         samples.add(p.sample());
         captions.add(p.caption());
         if (tokens != null) tokens[i] = p.tokens();
       }
-      NDArray images = manager.create(all, new Shape(items.size(), 3, s, s));
+      NDArray images = manager.create(FloatBuffer.wrap(staging, 0, items.size() * per), new Shape(items.size(), 3, s, s));
       return new Batch(images, List.copyOf(samples), List.copyOf(captions), tokens, next);
     }
   }
