@@ -1,0 +1,57 @@
+package dev.vlt.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
+ * ({@code .tar}, braces allowed), an ImageFolder directory, or a bundled set: {@code emoji[:train|test|all]},
+ * {@code photos}, {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
+ */
+public final class DataSources {
+  /** Samples a WebDataset shuffle buffer holds when the caller does not say. */
+  public static final int DEFAULT_SHUFFLE_BUFFER = 1000;
+
+  private DataSources() {}
+
+  public static DataSource open(String spec, SkipReport skips) throws IOException {
+    String lower = spec.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".tar") || spec.contains("{")) return WebDatasetSource.open(spec, DEFAULT_SHUFFLE_BUFFER);
+    if (lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".tsv")) {
+      Path manifest = Path.of(spec);
+      if (!Files.isRegularFile(manifest)) throw new IllegalArgumentException("--data " + spec + ": manifest not found");
+      return Manifest.read(manifest, skips);
+    }
+    if (Files.isDirectory(Path.of(spec))) return ImageFolder.read(Path.of(spec));
+    String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+    String split = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : null;
+    return switch (name) {
+      case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
+        String s = split == null ? "all" : split;
+        yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
+      }
+      case "photos" -> SkimagePhotos.read(dataDir().resolve("photos-skimage"));
+      case "digits" -> Digits.read(dataDir().resolve("digits-8x8").resolve("digits.csv.gz"), split == null ? "all" : split);
+      case "fashion-mnist" -> FashionMnist.read(FashionMnist.find().orElseThrow(() -> new IllegalArgumentException(
+          "--data fashion-mnist: not installed (apt-get install dataset-fashion-mnist)")), split == null ? "train" : split);
+      default -> throw new IllegalArgumentException("--data " + spec + ": not a manifest (.jsonl/.csv/.tsv), shard pattern (.tar),"
+          + " folder, or bundled set (emoji, photos, digits, fashion-mnist)");
+    };
+  }
+
+  /**
+   * The bundled small datasets: {@code -Dvlt.data=DIR}, else {@code $VLT_DATA}, else {@code shared/data} beside the current
+   * directory or one of its parents.
+   */
+  public static Path dataDir() {
+    String explicit = System.getProperty("vlt.data", System.getenv("VLT_DATA"));
+    if (explicit != null) return Path.of(explicit);
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path candidate = p.resolveSibling("shared").resolve("data");
+      if (Files.isDirectory(candidate)) return candidate;
+    }
+    throw new IllegalArgumentException("cannot find the bundled datasets (shared/data); set VLT_DATA=DIR");
+  }
+}

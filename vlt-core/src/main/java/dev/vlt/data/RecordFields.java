@@ -1,0 +1,87 @@
+package dev.vlt.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fields of one image-text record, as manifests (JSONL, CSV) and WebDataset {@code .json} members spell them. Names
+ * follow common usage and open_clip's CSV defaults: the image under {@code image}, {@code filepath}, {@code file} or
+ * {@code path}; the text under {@code caption}, {@code captions} (a list), {@code title} or {@code text}.
+ */
+record RecordFields(String image, List<String> captions, boolean hadCaption, Object label, List<Box> boxes) {
+  static final List<String> IMAGE_KEYS = List.of("image", "filepath", "file", "path");
+  static final List<String> CAPTION_KEYS = List.of("caption", "title", "text");
+
+  /** A record that breaks the format; the message says which field and why. */
+  static final class Malformed extends Exception {
+    Malformed(String message) {
+      super(message);
+    }
+  }
+
+  /** @param needImage whether an image field is required (manifests) or comes from elsewhere (tar members) */
+  static RecordFields parse(JsonNode obj, boolean needImage) throws Malformed {
+    if (!obj.isObject()) throw new Malformed("expected a JSON object, got " + obj.getNodeType().name().toLowerCase());
+    String image = null;
+    for (String k : IMAGE_KEYS) {
+      JsonNode n = obj.get(k);
+      if (n != null) {
+        if (!n.isTextual() || n.asText().isBlank()) throw new Malformed("'" + k + "' must be a non-empty path");
+        image = n.asText();
+        break;
+      }
+    }
+    if (image == null && needImage) throw new Malformed("no image field (one of " + IMAGE_KEYS + ")");
+
+    List<String> captions = new ArrayList<>();
+    boolean hadCaption = false;
+    JsonNode list = obj.get("captions");
+    if (list != null) {
+      if (!list.isArray()) throw new Malformed("'captions' must be a list of strings");
+      hadCaption = true;
+      for (JsonNode c : list) {
+        if (!c.isTextual()) throw new Malformed("'captions' must be a list of strings, found " + c);
+        if (!c.asText().isBlank()) captions.add(c.asText().strip());
+      }
+    }
+    for (String k : CAPTION_KEYS) {
+      JsonNode n = obj.get(k);
+      if (n == null || n.isNull()) continue;
+      if (!n.isTextual()) throw new Malformed("'" + k + "' must be a string");
+      hadCaption = true;
+      if (!n.asText().isBlank()) captions.add(n.asText().strip());
+      break;
+    }
+
+    Object label = null;
+    JsonNode l = obj.get("label");
+    if (l != null && !l.isNull()) {
+      if (l.isIntegralNumber() && l.asInt() >= 0) label = l.asInt();
+      else if (l.isTextual() && !l.asText().isBlank()) label = l.asText();
+      else throw new Malformed("'label' must be a class name or a non-negative integer, got " + l);
+    }
+    if (!hadCaption && label == null) throw new Malformed("neither a caption nor a label");
+    return new RecordFields(image, captions, hadCaption, label, boxes(obj.get("boxes")));
+  }
+
+  /** {@code [[x0, y0, x1, y1], …]} or {@code [{"box": [x0, y0, x1, y1], "label": "…"}, …]}, in pixels. */
+  private static List<Box> boxes(JsonNode n) throws Malformed {
+    if (n == null || n.isNull()) return List.of();
+    if (!n.isArray()) throw new Malformed("'boxes' must be a list");
+    List<Box> out = new ArrayList<>();
+    for (JsonNode b : n) {
+      JsonNode coords = b.isObject() ? b.get("box") : b;
+      String name = b.isObject() && b.hasNonNull("label") ? b.get("label").asText() : null;
+      if (coords == null || !coords.isArray() || coords.size() != 4) throw new Malformed("a box must be [x0, y0, x1, y1], got " + b);
+      float[] v = new float[4];
+      for (int i = 0; i < 4; i++) {
+        if (!coords.get(i).isNumber()) throw new Malformed("box coordinates must be numbers, got " + coords);
+        v[i] = coords.get(i).floatValue();
+      }
+      if (v[2] < v[0] || v[3] < v[1]) throw new Malformed("box corners out of order: " + coords);
+      out.add(new Box(v[0], v[1], v[2], v[3], name));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.vlt.data;
+
+import dev.vlt.data.image.Raster8;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One training or evaluation example. {@code captions} may be empty (classification data); {@code label} is a class index
+ * or {@link #NO_LABEL}; {@code boxes} and {@code masks} (L rasters, nonzero = object) are parallel lists, possibly empty.
+ * {@code location} names where the record came from ({@code manifest.jsonl:12}, {@code shard-000003.tar:abc}) for messages.
+ */
+public record Sample(String id, ImageSource image, List<String> captions, int label, List<Box> boxes, List<Raster8> masks, String location) {
+  public static final int NO_LABEL = -1;
+
+  public Sample {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(image, "image");
+    captions = List.copyOf(captions);
+    boxes = List.copyOf(boxes);
+    masks = List.copyOf(masks);
+    Objects.requireNonNull(location, "location");
+    if (!masks.isEmpty() && masks.size() != boxes.size()) {
+      throw new IllegalArgumentException(location + ": " + masks.size() + " masks for " + boxes.size() + " boxes");
+    }
+  }
+
+  /** An image with captions and perhaps a label, no boxes. */
+  public static Sample of(String id, ImageSource image, List<String> captions, int label, String location) {
+    return new Sample(id, image, captions, label, List.of(), List.of(), location);
+  }
+
+  public boolean hasLabel() {
+    return label != NO_LABEL;
+  }
+}
