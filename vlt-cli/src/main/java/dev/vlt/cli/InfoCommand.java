@@ -2,7 +2,7 @@ package dev.vlt.cli;
 
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
-import dev.vlt.models.Preprocess;
+import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.tensor.Parameter;
 import java.util.Map;
@@ -42,8 +42,8 @@ public final class InfoCommand implements Callable<Integer> {
       System.out.printf("text:         causal transformer, context %d, vocab %d, width %d, %d layers, %d heads, pool %s%n",
           t.contextLength(), t.vocabSize(), t.width(), t.layers(), t.heads(), t.pool());
       System.out.printf("parameters:   %,d total (visual %,d, text %,d, logit_scale %,d)%n", visual + text + other, visual, text, other);
-      Preprocess p = lm.preprocess();
-      System.out.printf("preprocess:   %d px, %s resize (%s), mean %s, std %s%n", p.size(), p.interpolation(), p.resizeMode(),
+      PreprocessConfig p = lm.preprocess();
+      System.out.printf("preprocess:   %d px, %s resize (%s), mean %s, std %s%n", p.imageSize(), p.interpolation(), p.resizeMode(),
           java.util.Arrays.toString(p.mean()), java.util.Arrays.toString(p.std()));
       System.out.println("tokenizer:    " + (t.hfTokenizerName() != null ? "Hugging Face " + t.hfTokenizerName()
           : "CLIP byte-level BPE (bpe_simple_vocab_16e6), context " + t.contextLength()));

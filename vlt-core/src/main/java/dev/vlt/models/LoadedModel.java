@@ -1,5 +1,7 @@
 package dev.vlt.models;
 
+import dev.vlt.data.image.PreprocessConfig;
+
 import ai.djl.ndarray.NDManager;
 import dev.vlt.models.clip.Clip;
 import java.nio.file.Path;
@@ -9,7 +11,7 @@ import java.nio.file.Path;
  *
  * @param folder the model folder, or null for a registry model with fresh weights
  */
-public record LoadedModel(String name, Path folder, Clip clip, Preprocess preprocess, NDManager manager)
+public record LoadedModel(String name, Path folder, Clip clip, PreprocessConfig preprocess, NDManager manager)
     implements AutoCloseable {
   @Override
   public void close() {

@@ -1,5 +1,7 @@
 package dev.vlt.models;
 
+import dev.vlt.data.image.PreprocessConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +57,7 @@ public final class Models {
     NDManager m = newManager();
     Clip model = new Clip(cfg);
     model.initialize(m, seed);
-    return new LoadedModel(architecture, null, model, Preprocess.defaults(cfg.vision().imageSize()), m);
+    return new LoadedModel(architecture, null, model, PreprocessConfig.openai(cfg.vision().imageSize()), m);
   }
 
   /** True when {@code dir} looks like a model folder. */
@@ -78,7 +80,8 @@ public final class Models {
     }
     if (root == null || !root.has("model_cfg")) throw new IllegalArgumentException(cfgFile + " has no model_cfg");
     ClipConfig cfg = ClipConfig.fromJson(root.get("model_cfg"));
-    Preprocess pre = Preprocess.fromJson(root.get("preprocess_cfg"), cfg.vision().imageSize());
+    PreprocessConfig pre = root.has("preprocess_cfg") ? PreprocessConfig.fromJson(root.get("preprocess_cfg"), cfg.vision().imageSize())
+        : PreprocessConfig.openai(cfg.vision().imageSize());
     NDManager m = newManager();
     try (SafeTensors st = SafeTensors.open(weights); NDManager tmp = m.newSubManager()) {
       Clip model = new Clip(cfg);
@@ -100,7 +103,7 @@ public final class Models {
   }
 
   /** Writes the model in open_clip's hub layout, so open_clip can load what vlt trained. */
-  public static void save(Clip model, Preprocess pre, Path dir) throws IOException {
+  public static void save(Clip model, PreprocessConfig pre, Path dir) throws IOException {
     Files.createDirectories(dir);
     ObjectNode root = JSON.createObjectNode();
     root.set("model_cfg", model.config().toJson(JSON));

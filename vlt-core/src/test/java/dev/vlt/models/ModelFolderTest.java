@@ -25,7 +25,7 @@ class ModelFolderTest {
     Path dir = Fixtures.fixture("clip_e2e_tiny");
     try (LoadedModel lm = Models.load(dir); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
       assertEquals(3_421_761, lm.clip().parameterCount());
-      assertEquals(64, lm.preprocess().size());          // no size in preprocess_cfg: taken from vision_cfg
+      assertEquals(64, lm.preprocess().imageSize());          // no size in preprocess_cfg: taken from vision_cfg
       assertEquals("shortest", lm.preprocess().resizeMode());
       Map<String, NDArray> images = Parity.load(m, dir.resolve("expected/images.safetensors"));
       Map<String, NDArray> texts = Parity.load(m, dir.resolve("expected/texts.safetensors"));

@@ -1,6 +1,9 @@
 package dev.vlt.data.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -84,6 +87,17 @@ public record PreprocessConfig(int imageSize, float[] mean, float[] std, String 
     }
     return new PreprocessConfig(size, floats(cfg, "mean", OPENAI_MEAN), floats(cfg, "std", OPENAI_STD),
         cfg.path("interpolation").asText("bicubic"), cfg.path("resize_mode").asText("shortest"));
+  }
+
+  /** The {@code preprocess_cfg} object as open_clip writes it into a hub folder. */
+  public ObjectNode toJson(ObjectMapper mapper) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("size", imageSize);
+    ArrayNode m = o.putArray("mean");
+    for (float v : mean) m.add(Double.parseDouble(Float.toString(v)));   // 0.48145466, not 0.4814546597003937
+    ArrayNode sd = o.putArray("std");
+    for (float v : std) sd.add(Double.parseDouble(Float.toString(v)));
+    return o.put("interpolation", interpolation).put("resize_mode", resizeMode);
   }
 
   private static float[] floats(JsonNode cfg, String key, float[] fallback) {
