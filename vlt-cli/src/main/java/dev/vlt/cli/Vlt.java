@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         InfoCommand.class,
         TokenizeCommand.class,
+        EmbedCommand.class,
+        ClassifyCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
     })
