@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         TokenizeCommand.class,
         EmbedCommand.class,
         ClassifyCommand.class,
+        EvalCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
     })
