@@ -115,7 +115,7 @@ public abstract class Module {
     }
     for (Map.Entry<String, Parameter> e : own.entrySet()) {
       // a torch-side copy: no aliasing of the caller's array, no round trip through a Java buffer
-      NDArray copy = state.get(e.getKey()).toType(DataType.FLOAT32, true);
+      NDArray copy = state.get(e.getKey()).toType(DataType.FLOAT32, false).duplicate();
       copy.attach(manager);
       NDScope.unregister(copy);
       e.getValue().set(copy);
