@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The one registry: an architecture is the name of a JSON config in open_clip's schema, a model on disk is a folder in
@@ -34,6 +36,16 @@ public final class Models {
       "ViT-B-32", "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-16-quickgelu", "ViT-L-14", "ViT-L-14-quickgelu", "small", "tiny");
 
   private Models() {}
+
+  /** The pluggable sources (hub tags, foreign layouts), loaded once. */
+  private static final class Sources {
+    static final List<ModelSource> ALL = ServiceLoader.load(ModelSource.class, Models.class.getClassLoader()).stream()
+        .map(ServiceLoader.Provider::get).toList();
+  }
+
+  static List<ModelSource> sources() {
+    return Sources.ALL;
+  }
 
   public static List<String> architectures() {
     return ARCHITECTURES;
@@ -60,17 +72,25 @@ public final class Models {
     return new LoadedModel(architecture, null, model, PreprocessConfig.openai(cfg.vision().imageSize()), m);
   }
 
-  /** True when {@code dir} looks like a model folder. */
+  /** True when {@code dir} looks like a model folder: open_clip's layout or one a {@link ModelSource} reads. */
   public static boolean isModelFolder(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG_FILE));
+    if (Files.isRegularFile(dir.resolve(CONFIG_FILE))) return true;
+    for (ModelSource s : sources()) if (s.recognizes(dir)) return true;
+    return false;
   }
 
-  /** Loads a model folder; every tensor must match the config exactly (strict load). */
+  /**
+   * Loads a model folder; every tensor must match the config exactly (strict load). Folders in another layout (e.g.
+   * transformers' CLIPModel) go to the {@link ModelSource} that recognizes them.
+   */
   public static LoadedModel load(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException("not a folder: " + dir);
     Path cfgFile = dir.resolve(CONFIG_FILE);
     Path weights = dir.resolve(WEIGHTS_FILE);
-    if (!Files.isRegularFile(cfgFile)) throw new IllegalArgumentException("not a model folder (no " + CONFIG_FILE + "): " + dir);
+    if (!Files.isRegularFile(cfgFile)) {
+      for (ModelSource s : sources()) if (s.recognizes(dir)) return s.load(dir);
+      throw new IllegalArgumentException("not a model folder (no " + CONFIG_FILE + "): " + dir);
+    }
     if (!Files.isRegularFile(weights)) throw new IllegalArgumentException("model folder has no " + WEIGHTS_FILE + ": " + dir);
     JsonNode root;
     try {
@@ -82,24 +102,52 @@ public final class Models {
     ClipConfig cfg = ClipConfig.fromJson(root.get("model_cfg"));
     PreprocessConfig pre = root.has("preprocess_cfg") ? PreprocessConfig.fromJson(root.get("preprocess_cfg"), cfg.vision().imageSize())
         : PreprocessConfig.openai(cfg.vision().imageSize());
+    return load(dir.getFileName().toString(), dir, cfg, pre, weights);
+  }
+
+  /**
+   * A model of {@code cfg} with the weights of an open_clip-named safetensors file (strict load), e.g. a pretrained
+   * checkpoint whose config comes from the registry rather than from its folder.
+   *
+   * @param folder where the model came from (tokenizer files are looked up there), or null
+   */
+  public static LoadedModel load(String name, Path folder, ClipConfig cfg, PreprocessConfig pre, Path weights)
+      throws IOException {
+    try (SafeTensors st = SafeTensors.open(weights); NDManager tmp = newManager()) {
+      return fromState(name, folder, cfg, pre, st.loadAll(tmp));
+    }
+  }
+
+  /** A model of {@code cfg} holding {@code state} (open_clip names, strict load); the arrays stay the caller's. */
+  public static LoadedModel fromState(String name, Path folder, ClipConfig cfg, PreprocessConfig pre,
+      Map<String, NDArray> state) {
     NDManager m = newManager();
-    try (SafeTensors st = SafeTensors.open(weights); NDManager tmp = m.newSubManager()) {
+    try {
       Clip model = new Clip(cfg);
-      model.load(m, st.loadAll(tmp));
-      return new LoadedModel(dir.getFileName().toString(), dir, model, pre, m);
-    } catch (RuntimeException | IOException e) {
+      model.load(m, state);
+      return new LoadedModel(name, folder, model, pre, m);
+    } catch (RuntimeException e) {
       m.close();
       throw e;
     }
   }
 
-  /** A folder path or a registry name (random weights, seed 0). */
+  /**
+   * A folder path, a registry name (random weights, seed 0), or a name a {@link ModelSource} knows (e.g. a pretrained
+   * tag such as {@code ViT-B-32:laion2b_s34b_b79k}, downloaded on first use).
+   */
   public static LoadedModel resolve(String nameOrPath) throws IOException {
     Path p = Path.of(nameOrPath);
     if (Files.isDirectory(p)) return load(p);
     if (ARCHITECTURES.contains(nameOrPath)) return create(nameOrPath, 0);
+    StringBuilder kinds = new StringBuilder();
+    for (ModelSource s : sources()) {
+      Optional<LoadedModel> m = s.resolve(nameOrPath);
+      if (m.isPresent()) return m.get();
+      if (!s.describe().isEmpty()) kinds.append(", nor ").append(s.describe());
+    }
     throw new IllegalArgumentException("'" + nameOrPath + "' is neither a model folder nor a known architecture ("
-        + String.join(", ", ARCHITECTURES) + ")");
+        + String.join(", ", ARCHITECTURES) + ")" + kinds);
   }
 
   /** Writes the model in open_clip's hub layout, so open_clip can load what vlt trained. */
