@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         InfoCommand.class,
+        DownloadCommand.class,
         TokenizeCommand.class,
         EmbedCommand.class,
         ClassifyCommand.class,

@@ -64,7 +64,10 @@ public final class HubClient {
     Path locks = Files.createDirectories(cfg.cache().resolve("hub").resolve(".locks").resolve(repo.folderName()));
     try (FileChannel lockFile = FileChannel.open(locks.resolve(file + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lock(lockFile, file)) {
-      if (Files.isRegularFile(target)) return Optional.of(target);   // another process finished it while we waited
+      if (Files.isRegularFile(target)) {   // another process finished it while we waited for the lock
+        listener.finished(file, target, true);
+        return Optional.of(target);
+      }
       Attempt a = new Attempt(repo, revision, file, dir.resolve(file + ".part"), optional);
       for (int attempt = 1; ; attempt++) {
         try {

@@ -51,7 +51,9 @@ final class HubErrors {
 
   static HubException noNetwork(URI url, Throwable cause) {
     String why = cause.getMessage() == null || cause.getMessage().isBlank() ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (cause instanceof ConnectException && cause.getCause() instanceof UnresolvedAddressException) why = "unknown host";
+    if (cause instanceof HttpConnectTimeoutException) why = "timed out connecting";
+    else if (cause instanceof UnknownHostException || cause.getCause() instanceof UnresolvedAddressException) why = "unknown host";
+    else if (cause instanceof ConnectException) why = "connection refused";
     return new HubException("no network: cannot reach " + url.getScheme() + "://" + url.getAuthority() + " (" + why
         + "); check the connection or HF_ENDPOINT, or use --offline (HF_HUB_OFFLINE=1) to work from the cache", cause);
   }
