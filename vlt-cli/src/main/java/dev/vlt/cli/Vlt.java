@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
         EvalCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
+        IndexCommand.class,
+        SearchCommand.class,
+        ServeCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
