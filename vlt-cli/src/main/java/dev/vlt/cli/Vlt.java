@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
         EvalCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
+        IndexCommand.class,
+        SearchCommand.class,
+        ServeCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
