@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         TokenizeCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
+        CaptionCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
