@@ -22,12 +22,22 @@ public final class Generator {
   private final int sot;
   private final int eot;
   private final int maxLength;
+  private final int usableIds;
 
   /** @param maxLength the longest caption in tokens, start and end tokens included; at most the model's context */
   public Generator(Coca model, int sotId, int eotId, int maxLength) {
+    this(model, sotId, eotId, maxLength, model.config().text().vocabSize());
+  }
+
+  /**
+   * @param usableIds only ids below this are generated: a tokenizer smaller than the model's embedding table cannot decode
+   *     the rest, which training never used
+   */
+  public Generator(Coca model, int sotId, int eotId, int maxLength, int usableIds) {
     int vocab = model.config().text().vocabSize();
-    if (sotId < 0 || sotId >= vocab || eotId < 0 || eotId >= vocab) {
-      throw new IllegalArgumentException("start id " + sotId + " and end id " + eotId + " must be token ids below the model's vocabulary of " + vocab);
+    if (usableIds < 1 || usableIds > vocab) throw new IllegalArgumentException("usable ids " + usableIds + " must be in 1.." + vocab);
+    if (sotId < 0 || sotId >= usableIds || eotId < 0 || eotId >= usableIds) {
+      throw new IllegalArgumentException("start id " + sotId + " and end id " + eotId + " must be token ids below " + usableIds);
     }
     int limit = model.config().maxDecodeLength();
     if (maxLength < 2 || maxLength > limit) {
@@ -37,9 +47,10 @@ public final class Generator {
     this.sot = sotId;
     this.eot = eotId;
     this.maxLength = maxLength;
+    this.usableIds = usableIds;
   }
 
-  /** A generator using the tokenizer's start and end tokens. */
+  /** A generator using the tokenizer's start and end tokens, generating only ids the tokenizer can decode. */
   public static Generator of(Coca model, Tokenizer tokenizer, int maxLength) {
     if (tokenizer.sotId().isEmpty() || tokenizer.eotId().isEmpty()) {
       throw new IllegalArgumentException("captioning needs a tokenizer with start and end tokens");
@@ -48,7 +59,7 @@ public final class Generator {
       throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model only "
           + model.config().text().vocabSize());
     }
-    return new Generator(model, tokenizer.sotId().getAsInt(), tokenizer.eotId().getAsInt(), maxLength);
+    return new Generator(model, tokenizer.sotId().getAsInt(), tokenizer.eotId().getAsInt(), maxLength, tokenizer.vocabSize());
   }
 
   /** images [B, 3, S, S] → per image the generated ids after the start token, without the end token. */
@@ -81,7 +92,7 @@ public final class Generator {
       float[] logits = model.nextTokenLogits(image, ids).toType(DataType.FLOAT32, false).toFloatArray();
       int vocab = logits.length / prefixes.length;
       float[][] out = new float[prefixes.length][];
-      for (int r = 0; r < out.length; r++) out[r] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+      for (int r = 0; r < out.length; r++) out[r] = java.util.Arrays.copyOfRange(logits, r * vocab, r * vocab + usableIds);
       return out;
     }
   }
