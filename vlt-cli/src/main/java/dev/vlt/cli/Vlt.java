@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         IndexCommand.class,
         SearchCommand.class,
         ServeCommand.class,
+        CaptionCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override

@@ -13,6 +13,7 @@ import dev.vlt.io.SafeTensorsWriter;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.tensor.Engines;
+import dev.vlt.tensor.Module;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +54,14 @@ public final class Models {
 
   /** The registry's config for an architecture name, e.g. "ViT-B-32". */
   public static ClipConfig config(String architecture) {
-    try (InputStream in = Models.class.getResourceAsStream("configs/" + architecture + ".json")) {
-      if (in == null) {
-        throw new IllegalArgumentException("unknown architecture '" + architecture + "'; known: " + String.join(", ", ARCHITECTURES));
-      }
-      return ClipConfig.fromJson(JSON.readTree(in));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the bundled config of " + architecture, e);
+    JsonNode json = registryJson(architecture);
+    if (json == null) {
+      throw new IllegalArgumentException("unknown architecture '" + architecture + "'; known: " + String.join(", ", ARCHITECTURES));
     }
+    if (json.has("multimodal_cfg")) {
+      throw new IllegalArgumentException("architecture '" + architecture + "' is a CoCa model, not CLIP: use CocaModels");
+    }
+    return ClipConfig.fromJson(json);
   }
 
   /** A new model of a registry architecture with seeded random weights. */
@@ -84,14 +85,38 @@ public final class Models {
    * transformers' CLIPModel) go to the {@link ModelSource} that recognizes them.
    */
   public static LoadedModel load(Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve(CONFIG_FILE))) {
+      for (ModelSource s : sources()) if (Files.isDirectory(dir) && s.recognizes(dir)) return s.load(dir);
+    }
+    JsonNode root = readFolderConfig(dir);
+    ClipConfig cfg = ClipConfig.fromJson(root.get("model_cfg"));
+    return load(dir.getFileName().toString(), dir, cfg, preprocess(root, cfg.vision().imageSize()), dir.resolve(WEIGHTS_FILE));
+  }
+
+  /** Strictly loads a folder's weights file into {@code model}, the values owned by {@code manager}. */
+  public static void loadWeights(dev.vlt.tensor.Module model, Path dir, NDManager manager) throws IOException {
+    try (SafeTensors st = SafeTensors.open(dir.resolve(WEIGHTS_FILE)); NDManager tmp = newManager()) {
+      model.load(manager, st.loadAll(tmp));
+    }
+  }
+
+  /** The folder's {@code preprocess_cfg}, or open_clip's defaults at the tower's size when absent. */
+  public static PreprocessConfig preprocess(JsonNode root, int imageSize) {
+    return root.has("preprocess_cfg") ? PreprocessConfig.fromJson(root.get("preprocess_cfg"), imageSize)
+        : PreprocessConfig.openai(imageSize);
+  }
+
+  /**
+   * The parsed {@code open_clip_config.json} of a model folder, checked to be a folder with both files and a model_cfg.
+   * Any architecture's loader starts here.
+   */
+  public static JsonNode readFolderConfig(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException("not a folder: " + dir);
     Path cfgFile = dir.resolve(CONFIG_FILE);
-    Path weights = dir.resolve(WEIGHTS_FILE);
-    if (!Files.isRegularFile(cfgFile)) {
-      for (ModelSource s : sources()) if (s.recognizes(dir)) return s.load(dir);
-      throw new IllegalArgumentException("not a model folder (no " + CONFIG_FILE + "): " + dir);
+    if (!Files.isRegularFile(cfgFile)) throw new IllegalArgumentException("not a model folder (no " + CONFIG_FILE + "): " + dir);
+    if (!Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
+      throw new IllegalArgumentException("model folder has no " + WEIGHTS_FILE + ": " + dir);
     }
-    if (!Files.isRegularFile(weights)) throw new IllegalArgumentException("model folder has no " + WEIGHTS_FILE + ": " + dir);
     JsonNode root;
     try {
       root = JSON.readTree(cfgFile.toFile());
@@ -99,10 +124,7 @@ public final class Models {
       throw new IllegalArgumentException(cfgFile + " is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.has("model_cfg")) throw new IllegalArgumentException(cfgFile + " has no model_cfg");
-    ClipConfig cfg = ClipConfig.fromJson(root.get("model_cfg"));
-    PreprocessConfig pre = root.has("preprocess_cfg") ? PreprocessConfig.fromJson(root.get("preprocess_cfg"), cfg.vision().imageSize())
-        : PreprocessConfig.openai(cfg.vision().imageSize());
-    return load(dir.getFileName().toString(), dir, cfg, pre, weights);
+    return root;
   }
 
   /**
@@ -152,16 +174,29 @@ public final class Models {
 
   /** Writes the model in open_clip's hub layout, so open_clip can load what vlt trained. */
   public static void save(Clip model, PreprocessConfig pre, Path dir) throws IOException {
+    writeFolder(dir, model.config().toJson(JSON), pre, model.stateDict());
+  }
+
+  /** Writes {@code open_clip_config.json} (model_cfg + preprocess_cfg) and the weights: any architecture's saver. */
+  public static void writeFolder(Path dir, ObjectNode modelCfg, PreprocessConfig pre, Map<String, NDArray> state) throws IOException {
     Files.createDirectories(dir);
     ObjectNode root = JSON.createObjectNode();
-    root.set("model_cfg", model.config().toJson(JSON));
+    root.set("model_cfg", modelCfg);
     root.set("preprocess_cfg", pre.toJson(JSON));
     Path tmp = Files.createTempFile(dir, CONFIG_FILE, ".tmp");
     Files.writeString(tmp, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
     Files.move(tmp, dir.resolve(CONFIG_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Map<String, NDArray> state = model.stateDict();
     SafeTensorsWriter.write(dir.resolve(WEIGHTS_FILE), state, Map.of());
+  }
+
+  /** The registry's JSON for an architecture name, or null if there is none. */
+  public static JsonNode registryJson(String architecture) {
+    try (InputStream in = Models.class.getResourceAsStream("configs/" + architecture + ".json")) {
+      return in == null ? null : JSON.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the bundled config of " + architecture, e);
+    }
   }
 
   private static NDManager newManager() {

@@ -38,7 +38,7 @@ public record TextConfig(
     }
   }
 
-  static TextConfig read(ConfigReader r) {
+  public static TextConfig read(ConfigReader r) {
     TextConfig c = new TextConfig(
         r.getInt("context_length", 77), r.getInt("vocab_size", 49408), r.getInt("width", 512), r.getInt("heads", 8),
         r.getInt("layers", 12), r.getDouble("mlp_ratio", 4.0), r.getString("pool_type", "argmax"),
@@ -62,7 +62,7 @@ public record TextConfig(
     return c;
   }
 
-  void write(ObjectNode o) {
+  public void write(ObjectNode o) {
     o.put("context_length", contextLength).put("vocab_size", vocabSize).put("width", width).put("heads", heads)
         .put("layers", layers).put("mlp_ratio", mlpRatio);
     if (!pool.equals("argmax")) o.put("pool_type", pool);
