@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         InfoCommand.class,
         TokenizeCommand.class,
         BenchCommand.class,
+        TrainCommand.class,
         DataPreviewCommand.Group.class,
     })
 public final class Vlt implements Runnable {
