@@ -34,7 +34,7 @@ public final class Models {
   public static final String WEIGHTS_FILE = "open_clip_model.safetensors";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> ARCHITECTURES = List.of(
-      "ViT-B-32", "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-16-quickgelu", "ViT-L-14", "ViT-L-14-quickgelu", "small", "tiny");
+      "ViT-B-32", "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-16-quickgelu", "ViT-L-14", "ViT-L-14-quickgelu", "small", "tiny", "shapes-small");
 
   private Models() {}
 
