@@ -2,6 +2,7 @@ package dev.vlt.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -113,10 +114,10 @@ public abstract class Module {
       throw new CheckpointMismatchException(missing, unexpected, wrongShape);
     }
     for (Map.Entry<String, Parameter> e : own.entrySet()) {
-      NDArray v = state.get(e.getKey()).toType(DataType.FLOAT32, true);
-      NDArray copy = manager.create(v.getShape(), DataType.FLOAT32);
-      copy.set(v.toByteBuffer());
-      v.close();
+      // a torch-side copy: no aliasing of the caller's array, no round trip through a Java buffer
+      NDArray copy = state.get(e.getKey()).toType(DataType.FLOAT32, false).duplicate();
+      copy.attach(manager);
+      NDScope.unregister(copy);
       e.getValue().set(copy);
     }
   }
