@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /** Compares autograd gradients with central finite differences in float64 on a few entries of every parameter. */
-final class GradCheck {
+public final class GradCheck {
   private GradCheck() {}
 
   /** @param loss computes a scalar from the module's current parameters (inputs captured, float64) */
-  static int check(Module module, Supplier<NDArray> loss, int entriesPerParam) {
+  public static int check(Module module, Supplier<NDArray> loss, int entriesPerParam) {
     Map<String, Parameter> params = module.namedParameters();
     for (Parameter p : params.values()) assertTrue(p.value().getDataType() == DataType.FLOAT64, "cast the module to float64");
     Map<String, double[]> analytic = new java.util.LinkedHashMap<>();

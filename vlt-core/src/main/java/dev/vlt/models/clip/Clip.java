@@ -1,9 +1,9 @@
 package dev.vlt.models.clip;
 
 import ai.djl.ndarray.NDArray;
+import dev.vlt.models.ContrastiveModel;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
-import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Parameter;
 import dev.vlt.tensor.Trace;
 
@@ -11,7 +11,7 @@ import dev.vlt.tensor.Trace;
  * CLIP (Radford et al. 2021): an image tower and a text tower projected into one space, compared by a learned temperature.
  * Parameter names are open_clip's: the image tower under {@code visual.}, the text tower at the root.
  */
-public final class Clip extends Module {
+public final class Clip extends Module implements ContrastiveModel {
   private final ClipConfig cfg;
   private final VisionTransformer visual;
   private final TextTransformer text;
@@ -24,25 +24,14 @@ public final class Clip extends Module {
     logitScale = param("logit_scale", new Init.Constant(cfg.initLogitScale()));  // shape []: stored as log(1/T)
   }
 
-  /** images [B, 3, S, S] → [B, E]; L2-normalised when {@code normalize}. */
-  public NDArray encodeImage(NDArray images, boolean normalize) {
-    NDArray f = visual.forward(images, Trace.NONE);
-    return normalize ? Ops.l2Normalize(f) : f;
+  @Override
+  public NDArray imageFeatures(NDArray images, Trace trace) {
+    return visual.forward(images, trace);
   }
 
-  /** ids [B, L] → [B, E]; L2-normalised when {@code normalize}. */
-  public NDArray encodeText(NDArray ids, boolean normalize) {
-    NDArray f = text.forward(ids, Trace.NONE);
-    return normalize ? Ops.l2Normalize(f) : f;
-  }
-
-  /** Both towers, normalised features and exp(logit_scale), as open_clip's CLIP.forward. */
-  public ClipOutput forward(NDArray images, NDArray ids, Trace trace) {
-    NDArray img = visual.forward(images, trace);
-    NDArray txt = text.forward(ids, trace);
-    trace.put("image_features", img);
-    trace.put("text_features", txt);
-    return new ClipOutput(Ops.l2Normalize(img), Ops.l2Normalize(txt), logitScale.value().exp());
+  @Override
+  public NDArray textFeatures(NDArray ids, Trace trace) {
+    return text.forward(ids, trace);
   }
 
   public ClipConfig config() {
@@ -57,7 +46,18 @@ public final class Clip extends Module {
     return text;
   }
 
+  @Override
   public Parameter logitScale() {
     return logitScale;
+  }
+
+  @Override
+  public int imageSize() {
+    return cfg.vision().imageSize();
+  }
+
+  @Override
+  public int contextLength() {
+    return cfg.text().contextLength();
   }
 }

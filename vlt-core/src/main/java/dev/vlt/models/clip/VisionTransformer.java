@@ -2,11 +2,11 @@ package dev.vlt.models.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.nn.Activation;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.PatchEmbed;
 import dev.vlt.nn.Transformer;
+import dev.vlt.nn.pool.Pooling;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Parameter;
@@ -22,8 +22,15 @@ public final class VisionTransformer extends Module {
   private final Transformer transformer;
   private final LayerNorm lnPost;
   private final Parameter proj;
+  private final Pooling pool;
 
+  /** The tower with the pooling its config names ("tok": class token, "avg": mean of patch tokens). */
   public VisionTransformer(VisionConfig cfg, int embedDim, Activation act) {
+    this(cfg, embedDim, act, Pooling.create(cfg.pool(), cfg.width(), cfg.heads()));
+  }
+
+  /** The tower with any {@link Pooling} (GeM, GGeM, attentional); parameter-free poolings add no checkpoint keys. */
+  public VisionTransformer(VisionConfig cfg, int embedDim, Activation act, Pooling pooling) {
     this.cfg = cfg;
     int w = cfg.width();
     double scale = Math.pow(w, -0.5);
@@ -34,14 +41,14 @@ public final class VisionTransformer extends Module {
     transformer = child("transformer", new Transformer(w, cfg.layers(), cfg.heads(), cfg.mlpRatio(), act, cfg.dropPath()));
     lnPost = child("ln_post", new LayerNorm(w));
     proj = param("proj", Init.normal(scale), w, embedDim);                            // stored [in, out]: used as x @ proj
+    child("pool", pooling.asModule());
+    pool = pooling;
   }
 
   /** images: [B, 3, S, S] normalised pixels → image features [B, embedDim] (not normalised). */
   public NDArray forward(NDArray images, Trace trace) {
     NDArray tokens = forwardTokens(images, trace);                                    // [B, 1+g², W] after ln_post
-    NDArray pooled = cfg.pool().equals("tok")
-        ? tokens.get(new NDIndex(":, 0"))
-        : tokens.get(new NDIndex(":, 1:")).mean(new int[] {1});
+    NDArray pooled = pool.forward(tokens);
     trace.put("vision.pooled", pooled);
     return pooled.matMul(proj.value());
   }
