@@ -21,13 +21,15 @@ class HnswRecallTest {
 
   @Test
   void recallAt10AgainstExactSearchIsAtLeast095(@TempDir Path dir) throws Exception {
-    // one draw, split: the queries follow the collection's distribution but are not in the index
-    float[][] all = SyntheticVectors.clustered(N + QUERIES, DIM, 500, 1.0, 7);
+    // one draw, split: the queries follow the collection's distribution but are not in the index. Spread 1.5 puts a
+    // point's own cluster mates at cosine ~0.3 against ~0 ± 0.09 for the rest: near neighbours overlap other clusters, so
+    // recall is not trivially 1 (measured 0.98 here; spread 2.0, close to uniform, gives 0.84)
+    float[][] all = SyntheticVectors.clustered(N + QUERIES, DIM, 500, 1.5, 7);
     float[][] vectors = Arrays.copyOf(all, N);
     float[][] queries = Arrays.copyOfRange(all, N, N + QUERIES);
     SearchBench.Result r = SearchBench.run(dir, vectors, queries, 10, 2);
-    System.out.printf("HNSW recall@10 = %.4f on %d x %d clustered vectors (build %.1f s, p50 %.2f ms, exact p50 %.2f ms)%n",
-        r.recall(), N, DIM, r.buildSeconds(), r.p50Ms(), r.exactP50Ms());
+    System.out.printf("HNSW recall@10 = %.4f on %d x %d clustered vectors (build %.1f s, p50 %.2f ms wall / %.2f ms CPU, exact p50 %.2f ms)%n",
+        r.recall(), N, DIM, r.buildSeconds(), r.p50Ms(), r.cpuP50Ms(), r.exactP50Ms());
     assertTrue(r.recall() >= 0.95, "recall@10 " + r.recall());
 
     try (VectorIndex index = VectorIndex.open(dir)) {

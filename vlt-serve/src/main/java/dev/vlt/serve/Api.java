@@ -64,8 +64,16 @@ final class Api {
     for (int i = 0; i < order.length; i++) order[i] = i;
     Arrays.sort(order, (a, b) -> probs[b] != probs[a] ? Double.compare(probs[b], probs[a]) : Integer.compare(a, b));
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i : order) out.add(Map.of("label", labels.get(i), "prob", probs[i]));
-    Exchanges.sendJson(ex, 200, Map.of("labels", out, "ms", millis(t0)));
+    for (int i : order) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("label", labels.get(i));
+      m.put("prob", probs[i]);
+      out.add(m);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("labels", out);
+    answer.put("ms", millis(t0));
+    Exchanges.sendJson(ex, 200, answer);
   }
 
   private float[][] labelVectors(List<String> labels) {
@@ -150,7 +158,10 @@ final class Api {
       Raster8 image = decode(Exchanges.body(ex, maxBody));
       v = admission.run(() -> embedder.embedImages(List.of(image)));
     }
-    Exchanges.sendJson(ex, 200, Map.of("embeddings", v, "dim", v[0].length));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("embeddings", v);
+    answer.put("dim", v[0].length);
+    Exchanges.sendJson(ex, 200, answer);
   }
 
   private static List<String> texts(byte[] body) {

@@ -56,8 +56,7 @@ function showError(id, e) {
   $(id).textContent = e.message;
 }
 
-$("search-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
+async function search() {
   const q = $("q").value.trim();
   if (!q) return;
   $("search-info").className = "muted";
@@ -68,6 +67,12 @@ $("search-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     showError("search-info", e);
   }
+}
+
+$("search-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  history.replaceState(null, "", "?q=" + encodeURIComponent($("q").value.trim()));
+  search();
 });
 
 function showBars(data) {
@@ -121,4 +126,11 @@ drop.addEventListener("drop", (ev) => {
   if (ev.dataTransfer.files.length) classify(ev.dataTransfer.files[0]);
 });
 
-health();
+// a search URL (?q=…) can be bookmarked or shared
+health().then(() => {
+  const q = new URLSearchParams(location.search).get("q");
+  if (q && hasIndex) {
+    $("q").value = q;
+    search();
+  }
+});
