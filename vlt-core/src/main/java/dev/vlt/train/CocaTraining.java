@@ -21,6 +21,8 @@ import java.util.Map;
  * the schedule (linear warm-up, then cosine decay to 0).
  */
 public final class CocaTraining {
+  private static final int MAX_CONSECUTIVE_SKIPS = 10;
+
   /**
    * @param steps total optimizer steps (the cosine schedule ends there)
    * @param clipNorm global gradient-norm limit; 0 turns clipping off
@@ -41,6 +43,8 @@ public final class CocaTraining {
   private final AdamW optimizer;
   private final Collection<Parameter> params;
   private int step;
+  private int skipped;
+  private int consecutiveSkips;
 
   /** @param optimizerManager owns the AdamW moments; it must outlive training (not a step scope) */
   public CocaTraining(Coca model, CocaLoss loss, Settings settings, NDManager optimizerManager) {
@@ -66,14 +70,27 @@ public final class CocaTraining {
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         CocaOutput o = model.forward(images, ids, Trace.NONE);
         terms = loss.compute(o);
+        out.putAll(terms.values());
+        out.put("total", out.values().stream().mapToDouble(Double::doubleValue).sum());
+        // a diverged step would write NaN into every weight through the optimizer: stop with the figures instead
+        if (!Double.isFinite(out.get("total"))) throw new IllegalStateException("loss is not finite at step " + step + ": " + out);
         gc.backward(terms.total());
       }
-      out.putAll(terms.values());
-      out.put("total", out.values().stream().mapToDouble(Double::doubleValue).sum());
       double norm = settings.clipNorm() > 0 ? Gradients.clipGlobalNorm(params, settings.clipNorm()) : Gradients.globalNorm(params);
-      optimizer.step(lr);
+      if (Double.isFinite(norm)) {
+        optimizer.step(lr);
+        clampLogitScale();
+        consecutiveSkips = 0;
+      } else {
+        // a non-finite gradient would write NaN into every weight: skip the update, as AMP's GradScaler does
+        skipped++;
+        out.put("skipped", 1.0);
+        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+          throw new IllegalStateException("gradient not finite for " + consecutiveSkips + " steps in a row, at step " + step
+              + " (" + nonFinite() + "): " + out);
+        }
+      }
       Gradients.zero(params);
-      clampLogitScale();
       out.put("grad_norm", norm);
       out.put("lr", lr);
     }
@@ -91,6 +108,25 @@ public final class CocaTraining {
 
   public int stepsDone() {
     return step;
+  }
+
+  /** Steps whose update was skipped because a gradient was not finite. */
+  public int stepsSkipped() {
+    return skipped;
+  }
+
+  /** The parameters whose gradient holds a NaN or infinity, for the error message. */
+  private String nonFinite() {
+    StringBuilder names = new StringBuilder();
+    model.namedParameters().forEach((n, p) -> {
+      for (float g : p.value().getGradient().toFloatArray()) {
+        if (!Float.isFinite(g)) {
+          names.append(names.length() == 0 ? "" : ", ").append(n);
+          break;
+        }
+      }
+    });
+    return names.toString();
   }
 
   /** open_clip_train clamps the temperature to [0, ln 100] after every step. */

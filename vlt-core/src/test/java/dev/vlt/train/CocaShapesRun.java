@@ -36,9 +36,9 @@ class CocaShapesRun {
   @Test
   void trainAndCaption() throws Exception {
     assumeTrue(Boolean.getBoolean("vlt.coca.run"), "a long training run: set -Dvlt.coca.run=true");
-    int steps = Integer.getInteger("vlt.coca.steps", 800);
+    int steps = Integer.getInteger("vlt.coca.steps", 300);
     int batch = Integer.getInteger("vlt.coca.batch", 24);
-    double lr = Double.parseDouble(System.getProperty("vlt.coca.lr", "1.5e-3"));
+    double lr = Double.parseDouble(System.getProperty("vlt.coca.lr", "7e-4"));
     int maxObjects = Integer.getInteger("vlt.coca.objects", 2);
     int phrasing = Integer.getInteger("vlt.coca.phrasing", 0);
     Path out = Path.of(System.getProperty("vlt.coca.out", "target/coca-shapes"));
@@ -72,9 +72,10 @@ class CocaShapesRun {
       CocaModels.save(lc.coca(), lc.preprocess(), out);
       report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
           + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0; %.1f min wall clock on the shared 2-core machine. "
-          + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens.%n%n",
+          + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
+          + "Updates skipped for a non-finite gradient: %d.%n%n",
           steps, batch, maxObjects, phrasing, lr, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
-          log.get("contrastive_loss"), log.get("caption_loss"), bpe.vocabSize()));
+          log.get("contrastive_loss"), log.get("caption_loss"), bpe.vocabSize(), training.stepsSkipped()));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
       Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
       StringBuilder examples = new StringBuilder("| split | generated (greedy) | reference caption 0 | correct |\n|---|---|---|---|\n");

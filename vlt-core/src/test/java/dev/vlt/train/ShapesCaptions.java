@@ -18,13 +18,18 @@ final class ShapesCaptions {
 
   /** Normalised pixels [B, 3, S, S]. */
   static NDArray images(NDManager m, List<ShapesSample> samples, PreprocessConfig pre) {
-    int s = samples.get(0).imageSize();
-    float[] all = new float[samples.size() * 3 * s * s];
-    for (int i = 0; i < samples.size(); i++) {
-      float[] one = pre.normalize(samples.get(i).pixels());
+    return pixels(m, samples.stream().map(ShapesSample::pixels).toList(), pre);
+  }
+
+  /** Packed RGB images of the model's size → normalised pixels [B, 3, S, S]. */
+  static NDArray pixels(NDManager m, List<int[]> rgb, PreprocessConfig pre) {
+    int s = pre.imageSize();
+    float[] all = new float[rgb.size() * 3 * s * s];
+    for (int i = 0; i < rgb.size(); i++) {
+      float[] one = pre.normalize(rgb.get(i));
       System.arraycopy(one, 0, all, i * one.length, one.length);
     }
-    return m.create(all, new Shape(samples.size(), 3, s, s));
+    return m.create(all, new Shape(rgb.size(), 3, s, s));
   }
 
   /** Token ids [B, context] of the given texts. */

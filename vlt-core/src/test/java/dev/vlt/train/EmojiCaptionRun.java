@@ -1,0 +1,122 @@
+package dev.vlt.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlt.Fixtures;
+import dev.vlt.eval.caption.CaptionScores;
+import dev.vlt.models.coca.CocaModels;
+import dev.vlt.models.coca.Decoding;
+import dev.vlt.models.coca.Generator;
+import dev.vlt.models.coca.LoadedCoca;
+import dev.vlt.objectives.CocaLoss;
+import dev.vlt.tokenize.BpeTrainer;
+import dev.vlt.tokenize.ClipBpeTokenizer;
+import dev.vlt.tokenize.TrainedBpe;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.zip.ZipFile;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Trains coca-shapes from scratch on the emoji train pairs (image → CLDR name) and captions test emoji, whose names the
+ * model has never seen. On request only: {@code -Dvlt.emoji.run=true [-Dvlt.emoji.steps=N] [-Dvlt.emoji.report=FILE]}.
+ */
+class EmojiCaptionRun {
+  private record Pair(String file, String name, boolean train) {}
+
+  @Test
+  void trainAndCaption() throws Exception {
+    assumeTrue(Boolean.getBoolean("vlt.emoji.run"), "a long training run: set -Dvlt.emoji.run=true");
+    int steps = Integer.getInteger("vlt.emoji.steps", 200);
+    int batch = Integer.getInteger("vlt.emoji.batch", 24);
+    Path dir = Fixtures.data("emoji-google-64");
+    ObjectMapper json = new ObjectMapper();
+    List<Pair> pairs = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("pairs.jsonl"))) {
+      JsonNode n = json.readTree(line);
+      pairs.add(new Pair(n.get("file").asText(), n.get("name").asText(), n.get("split").asText().equals("train")));
+    }
+    List<Pair> train = pairs.stream().filter(Pair::train).toList();
+    List<Pair> test = pairs.stream().filter(p -> !p.train()).toList();
+    Map<String, int[]> rgb = new java.util.HashMap<>();
+    try (ZipFile zip = new ZipFile(dir.resolve("images.zip").toFile())) {
+      for (Pair p : pairs) rgb.put(p.file(), rgbOf(ImageIO.read(zip.getInputStream(zip.getEntry(p.file())))));
+    }
+    Path out = Path.of(System.getProperty("vlt.emoji.out", "target/coca-emoji"));
+    try (LoadedCoca lc = CocaModels.create("coca-shapes", 2); NDManager opt = NDManager.newBaseManager()) {
+      TrainedBpe bpe = BpeTrainer.train(train.stream().map(Pair::name).toList(), lc.coca().config().text().vocabSize());
+      bpe.save(out);
+      ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(out.resolve(TrainedBpe.VOCAB_FILE),
+          out.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
+      CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(), new CocaTraining.Settings(steps, 7e-4, 0.1, 20, 1.0), opt);
+      SplittableRandom rng = new SplittableRandom(3);
+      long start = System.nanoTime();
+      Map<String, Double> log = null;
+      for (int step = 0; step < steps; step++) {
+        List<Pair> b = new ArrayList<>();
+        for (int i = 0; i < batch; i++) b.add(train.get(rng.nextInt(train.size())));
+        try (NDScope scope = new NDScope()) {
+          log = training.step(ShapesCaptions.pixels(lc.manager(), b.stream().map(p -> rgb.get(p.file())).toList(), lc.preprocess()),
+              ShapesCaptions.ids(lc.manager(), tok, b.stream().map(Pair::name).toList()));
+        }
+        if (step % 20 == 0 || step == steps - 1) System.out.printf(Locale.ROOT, "step %d/%d %s%n", step, steps, log);
+      }
+      double minutes = (System.nanoTime() - start) / 60e9;
+      Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
+      StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "Training: %d steps of %d emoji train pairs "
+          + "(%d pairs, caption = CLDR name), AdamW lr 7e-4, %.1f min; final loss %.3f + %.3f; updates skipped for a "
+          + "non-finite gradient: %d.%n%n",
+          steps, batch, train.size(), minutes, log.get("contrastive_loss"), log.get("caption_loss"), training.stepsSkipped()));
+      report.append("| split | images | exact name | BLEU-1 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|\n");
+      StringBuilder examples = new StringBuilder("| split | generated (greedy) | true name |\n|---|---|---|\n");
+      for (List<Pair> split : List.of(train.subList(0, 100), test.subList(0, 100))) {
+        String name = split.get(0).train() ? "train" : "test";
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < split.size(); i += 50) {
+          try (NDScope scope = new NDScope()) {
+            captions.addAll(gen.captions(ShapesCaptions.pixels(lc.manager(),
+                split.subList(i, i + 50).stream().map(p -> rgb.get(p.file())).toList(), lc.preprocess()), Decoding.greedy(), tok));
+          }
+        }
+        int exact = 0;
+        for (int i = 0; i < split.size(); i++) if (captions.get(i).equals(split.get(i).name())) exact++;
+        CaptionScores sc = CaptionScores.compute(captions, split.stream().map(p -> List.of(p.name())).toList());
+        report.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.3f |%n", name, split.size(), exact, sc.bleu1(), sc.rougeL(), sc.ciderD()));
+        for (int i = 0; i < 8; i++) examples.append("| ").append(name).append(" | ").append(captions.get(i)).append(" | ").append(split.get(i).name()).append(" |\n");
+      }
+      report.append("\n").append(examples);
+      System.out.println(report);
+      String file = System.getProperty("vlt.emoji.report");
+      if (file != null) Files.writeString(Path.of(file), report.toString());
+      assertTrue(Double.isFinite(log.get("total")));
+    }
+  }
+
+  /** RGBA emoji → packed RGB with alpha dropped, as PIL's convert('RGB') (no compositing; fixtures README). */
+  private static int[] rgbOf(BufferedImage img) {
+    Raster r = img.getRaster();
+    int w = img.getWidth();
+    int[] out = new int[w * img.getHeight()];
+    boolean gray = r.getNumBands() < 3;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < w; x++) {
+        int red = r.getSample(x, y, 0);
+        out[y * w + x] = gray ? red << 16 | red << 8 | red : red << 16 | r.getSample(x, y, 1) << 8 | r.getSample(x, y, 2);
+      }
+    }
+    return out;
+  }
+}
