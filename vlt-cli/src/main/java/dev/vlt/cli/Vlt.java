@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         EvalCommand.class,
         BenchCommand.class,
         DataPreviewCommand.Group.class,
+        ExperimentCommand.class,
+        AnalyzeCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
