@@ -6,7 +6,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchTokenizerCommand.class, BenchDataCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = {BenchTokenizerCommand.class, BenchDataCommand.class, BenchSearchCommand.class, BenchTrainCommand.class},
     description = {"Measure speed: ViT-B-32 encoders (random weights), a small CLIP's training step, and the machine's",
         "fp32 matmul GFLOP/s so each figure reads as a fraction of the machine's limit.",
         "Eager PyTorch on this 2-core machine: ViT-B/32 ≈ 25 images/s (batch 8), small CLIP training ≈ 59 samples/s."})

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code --model} and {@code --tokenizer}, the same on every command that encodes images or text. */
 final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "A model folder (open_clip layout) or a registry architecture (random weights).")
+      description = "A model folder (open_clip or transformers layout), a pretrained name ARCH:TAG (downloaded on first use), or a registry architecture (random weights).")
   String model;
 
   @Option(names = "--tokenizer", paramLabel = "FILE",

@@ -1,25 +1,24 @@
 package dev.vlt.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
+import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
-import dev.vlt.models.clip.ClipOutput;
-import dev.vlt.objectives.ContrastiveLoss;
 import dev.vlt.tensor.Engines;
 import dev.vlt.tensor.NoGrad;
-import dev.vlt.tensor.Trace;
-import dev.vlt.train.AdamW;
-import dev.vlt.train.Gradients;
-import dev.vlt.train.ParamGroups;
+import dev.vlt.train.ClipTask;
+import dev.vlt.train.TrainBatch;
+import dev.vlt.train.TrainConfig;
+import dev.vlt.train.Trainer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Speed of the model layer: encoders at inference, a training step, and the machine's own matmul ceiling. */
@@ -70,24 +69,25 @@ public final class ModelBench {
     }
   }
 
-  /** Training samples/s: forward, contrastive loss, backward, AdamW, as open_clip's loop does per step. */
+  /**
+   * Training samples/s of the {@link Trainer}'s own step (forward, contrastive loss, backward, global gradient norm, AdamW
+   * with open_clip's decay groups, temperature clamp) on one fixed random batch: the mechanism {@code vlt train} runs.
+   */
   public static double trainSamplesPerSecond(Clip model, int batch, int runs) {
     ClipConfig c = model.config();
     int size = c.vision().imageSize();
-    model.train(true);
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
-      NDArray ids = randomIds(m, batch, c.text().contextLength(), c.text().vocabSize());
-      AdamW opt = new AdamW(model.namedParameters(), ParamGroups.weightDecay(model.namedParameters(), 0.2),
-          new AdamW.Hyper(0.9, 0.98, 1e-6), m);
+      TrainBatch data = new TrainBatch(m.randomNormal(new Shape(batch, 3, size, size)),
+          randomIds(m, batch, c.text().contextLength(), c.text().vocabSize()));
+      ClipTask task = new ClipTask(model, PreprocessConfig.openai(size), List.of(), ClipTask.Objective.CONTRASTIVE, 0, m);
+      // open_clip's ViT settings and tools/torch-ref's: lr 5e-4, wd 0.2, betas (0.9, 0.98), eps 1e-6, no clipping
+      TrainConfig cfg = TrainConfig.fromJson(new ObjectMapper().createObjectNode().put("batch_size", batch).put("steps", 1_000_000)
+          .put("train_num_samples", batch).put("lr", 5e-4).put("wd", 0.2).put("warmup", 0).put("grad_clip_norm", 0.0));
+      Trainer trainer = new Trainer(task, cfg, m);
+      model.train(true);
       double s = Timing.medianSeconds(2, runs, () -> {
         try (NDScope scope = new NDScope()) {
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            ClipOutput out = model.forward(images, ids, Trace.NONE);
-            gc.backward(ContrastiveLoss.compute(out.imageFeatures(), out.textFeatures(), out.logitScale()).total());
-          }
-          opt.step(5e-4);
-          Gradients.zero(model.namedParameters().values());
+          trainer.step(List.of(data));
         }
       });
       return batch / s;

@@ -82,7 +82,7 @@ public final class Attention extends Module {
     long l = q.getShape().get(1);
     long s = k.getShape().get(1);
     int d = width / heads;
-    NDArray qh = q.reshape(b, l, heads, d).transpose(0, 2, 1, 3).div((float) Math.sqrt(d)); // [B,H,L,d]
+    NDArray qh = Ops.div(q.reshape(b, l, heads, d).transpose(0, 2, 1, 3), Math.sqrt(d));   // [B,H,L,d]
     NDArray kh = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1);                            // [B,H,d,S]
     NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3);                            // [B,H,S,d]
     NDArray scores = qh.matMul(kh);                                                           // [B,H,L,S]

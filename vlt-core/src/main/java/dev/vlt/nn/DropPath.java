@@ -3,6 +3,7 @@ package dev.vlt.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Ops;
 
 /** Stochastic depth: in training, drops a residual branch for whole samples with probability p and rescales the rest. */
 public final class DropPath extends Module {
@@ -21,6 +22,6 @@ public final class DropPath extends Module {
     java.util.Arrays.fill(maskShape, 1);
     maskShape[0] = s[0];
     NDArray keep = x.getManager().randomUniform(0f, 1f, new Shape(maskShape), x.getDataType()).gte(p).toType(x.getDataType(), false);
-    return x.mul(keep).div(1f - p);
+    return Ops.div(x.mul(keep), 1 - p);
   }
 }

@@ -21,7 +21,7 @@ public final class ContrastiveLoss {
     NDArray logitsPerText = text.matMul(image.transpose()).mul(logitScale);
     NDManager m = image.getManager();
     NDArray labels = m.arange(0L, image.getShape().get(0), 1L);
-    NDArray loss = Ops.crossEntropy(logitsPerImage, labels).add(Ops.crossEntropy(logitsPerText, labels)).div(2f);
+    NDArray loss = Ops.div(Ops.crossEntropy(logitsPerImage, labels).add(Ops.crossEntropy(logitsPerText, labels)), 2);
     return LossTerms.of("contrastive_loss", loss);
   }
 }

@@ -2,6 +2,7 @@ package dev.vlt.objectives;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.vlt.tensor.Ops;
 
 /**
  * SigLIP's pairwise sigmoid loss (Zhai et al. 2023): every image-text pair is an independent binary problem, +1 on the
@@ -20,8 +21,8 @@ public final class SigmoidLoss {
     NDArray labels = image.getManager().eye((int) b).mul(2).sub(1).toType(logits.getDataType(), false);
     // log σ(x) = -softplus(-x), computed stably
     NDArray z = labels.mul(logits);
-    NDArray logSig = z.minimum(0).sub(z.abs().neg().exp().add(1f).log());
-    NDArray loss = logSig.sum().neg().div((float) b);
+    NDArray logSig = z.minimum(z.zerosLike()).sub(z.abs().neg().exp().add(1f).log());  // no Number operand: see Ops.mul
+    NDArray loss = Ops.div(logSig.sum().neg(), b);
     return LossTerms.of("sigmoid_loss", loss.toType(DataType.FLOAT32, false));
   }
 }

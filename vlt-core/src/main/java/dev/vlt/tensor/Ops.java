@@ -26,7 +26,25 @@ public final class Ops {
 
   /** QuickGELU of the original CLIP: x·sigmoid(1.702·x). */
   public static NDArray quickGelu(NDArray x) {
-    return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+    return x.mul(mul(x, 1.702).getNDArrayInternal().sigmoid());
+  }
+
+  /**
+   * x·v for a constant v, safe under autograd. DJL's {@code x.mul(Number)} wraps v in a Java-owned buffer and frees it
+   * right after the op, yet autograd keeps that tensor for the backward pass, which then reads freed memory once the GC
+   * has run (garbage or NaN gradients under memory pressure). Here v is a torch-owned 0-d tensor autograd can keep.
+   */
+  public static NDArray mul(NDArray x, double v) {
+    try (NDArray s = x.getManager().full(new Shape(), (float) v, x.getDataType())) {
+      return x.mul(s);
+    }
+  }
+
+  /** x/v for a constant v, safe under autograd (see {@link #mul(NDArray, double)}). */
+  public static NDArray div(NDArray x, double v) {
+    try (NDArray s = x.getManager().full(new Shape(), (float) v, x.getDataType())) {
+      return x.div(s);
+    }
   }
 
   /** The causal additive mask [n, n]: 0 on and below the diagonal, -inf above (key j &gt; query i). */

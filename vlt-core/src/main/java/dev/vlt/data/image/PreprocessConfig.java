@@ -89,6 +89,22 @@ public record PreprocessConfig(int imageSize, float[] mean, float[] std, String 
         cfg.path("interpolation").asText("bicubic"), cfg.path("resize_mode").asText("shortest"));
   }
 
+  /**
+   * Packed 0xRRGGBB pixels [h·w] (row-major) → normalised CHW floats [3·h·w], as ToTensor + Normalize compute them in
+   * float32: (u8 / 255 − mean) / std. The pixels must already have this model's size; resizing is the caller's.
+   */
+  public float[] normalize(int[] rgb) {
+    if (rgb.length != imageSize * imageSize) {
+      throw new IllegalArgumentException(rgb.length + " pixels given, the model takes " + imageSize + "×" + imageSize + " images");
+    }
+    float[] out = new float[3 * rgb.length];
+    for (int c = 0; c < 3; c++) {
+      int shift = 16 - 8 * c;
+      for (int p = 0; p < rgb.length; p++) out[c * rgb.length + p] = (((rgb[p] >> shift) & 0xFF) / 255f - mean[c]) / std[c];
+    }
+    return out;
+  }
+
   /** The {@code preprocess_cfg} object as open_clip writes it into a hub folder. */
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();

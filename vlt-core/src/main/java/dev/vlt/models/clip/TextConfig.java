@@ -8,27 +8,41 @@ import dev.vlt.models.ConfigReader;
 /**
  * The causal text tower, in open_clip's {@code text_cfg} schema.
  *
- * @param pool "argmax" (the end-of-text token has the largest id: CLIP), "first" or "last"
+ * @param pool "argmax" (the end-of-text token has the largest id: CLIP), "eos" (the first {@code eosId}: transformers'
+ *     CLIPModel when its eos_token_id is not the legacy 2), "first" or "last"
  * @param hfTokenizerName a Hugging Face tokenizer name; null means CLIP's byte-level BPE
+ * @param eosId the end-of-text id "eos" pooling looks for (open_clip's {@code eos_id}, default 2; unused by other pools)
  */
 public record TextConfig(
     int contextLength, int vocabSize, int width, int heads, int layers, double mlpRatio, String pool,
-    String hfTokenizerName) {
+    String hfTokenizerName, int eosId) {
+  public static final int DEFAULT_EOS_ID = 2;
+
+  /** The config before "eos" pooling existed: eos_id takes open_clip's default. */
+  public TextConfig(
+      int contextLength, int vocabSize, int width, int heads, int layers, double mlpRatio, String pool,
+      String hfTokenizerName) {
+    this(contextLength, vocabSize, width, heads, layers, mlpRatio, pool, hfTokenizerName, DEFAULT_EOS_ID);
+  }
+
   public TextConfig {
     if (contextLength <= 0) throw error("text_cfg.context_length", "must be positive, got " + contextLength);
     if (vocabSize <= 0) throw error("text_cfg.vocab_size", "must be positive, got " + vocabSize);
     if (width <= 0 || layers <= 0) throw error("text_cfg.width", "and layers must be positive");
     if (heads <= 0 || width % heads != 0) throw error("text_cfg.heads", heads + " does not divide width " + width);
-    if (!pool.equals("argmax") && !pool.equals("first") && !pool.equals("last")) {
-      throw error("text_cfg.pool_type", "must be argmax, first or last, got " + pool);
+    if (!pool.equals("argmax") && !pool.equals("eos") && !pool.equals("first") && !pool.equals("last")) {
+      throw error("text_cfg.pool_type", "must be argmax, eos, first or last, got " + pool);
+    }
+    if (pool.equals("eos") && (eosId < 0 || eosId >= vocabSize)) {
+      throw error("text_cfg.eos_id", eosId + " is not a token id of a vocabulary of " + vocabSize);
     }
   }
 
-  static TextConfig read(ConfigReader r) {
+  public static TextConfig read(ConfigReader r) {
     TextConfig c = new TextConfig(
         r.getInt("context_length", 77), r.getInt("vocab_size", 49408), r.getInt("width", 512), r.getInt("heads", 8),
         r.getInt("layers", 12), r.getDouble("mlp_ratio", 4.0), r.getString("pool_type", "argmax"),
-        r.getString("hf_tokenizer_name", null));
+        r.getString("hf_tokenizer_name", null), r.getInt("eos_id", DEFAULT_EOS_ID));
     r.unsupported("ls_init_value", null);
     r.unsupported("embed_cls", false);
     r.unsupported("pad_id", 0);
@@ -48,10 +62,11 @@ public record TextConfig(
     return c;
   }
 
-  void write(ObjectNode o) {
+  public void write(ObjectNode o) {
     o.put("context_length", contextLength).put("vocab_size", vocabSize).put("width", width).put("heads", heads)
         .put("layers", layers).put("mlp_ratio", mlpRatio);
     if (!pool.equals("argmax")) o.put("pool_type", pool);
+    if (eosId != DEFAULT_EOS_ID) o.put("eos_id", eosId);
     if (hfTokenizerName != null) o.put("hf_tokenizer_name", hfTokenizerName);
   }
 }

@@ -40,6 +40,8 @@ public final class TextTransformer extends Module {
     long l = x.getShape().get(1);
     NDArray index = switch (cfg.pool()) {
       case "argmax" -> ids.argMax(-1);                                                  // first eot: the largest id
+      // transformers: the first position holding eos, 0 when a row has none (argmax of an all-zero row)
+      case "eos" -> ids.eq(cfg.eosId()).toType(DataType.INT32, false).argMax(-1);
       case "first" -> ids.getManager().zeros(new ai.djl.ndarray.types.Shape(b), DataType.INT64);
       default -> ids.getManager().full(new ai.djl.ndarray.types.Shape(b), l - 1, DataType.INT64);
     };

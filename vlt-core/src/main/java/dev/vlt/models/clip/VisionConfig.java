@@ -32,7 +32,7 @@ public record VisionConfig(
     return imageSize / patchSize;
   }
 
-  static VisionConfig read(ConfigReader r) {
+  public static VisionConfig read(ConfigReader r) {
     if (r.has("layers") && r.getNode("layers").isArray()) throw error("vision_cfg.layers", "as a list (ResNet tower) is not supported by vlt");
     VisionConfig c = new VisionConfig(
         r.getInt("image_size", 224), r.getInt("patch_size", 16), r.getInt("width", 768), r.getInt("layers", 12),
@@ -59,7 +59,7 @@ public record VisionConfig(
     return c;
   }
 
-  void write(ObjectNode o) {
+  public void write(ObjectNode o) {
     o.put("image_size", imageSize).put("patch_size", patchSize).put("width", width).put("layers", layers)
         .put("head_width", headWidth).put("mlp_ratio", mlpRatio);
     if (!pool.equals("tok")) o.put("pool_type", pool);

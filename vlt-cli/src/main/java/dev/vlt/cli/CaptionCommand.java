@@ -1,0 +1,121 @@
+package dev.vlt.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.models.coca.CocaModels;
+import dev.vlt.models.coca.Decoding;
+import dev.vlt.models.coca.Generator;
+import dev.vlt.models.coca.LoadedCoca;
+import dev.vlt.tokenize.Tokenizer;
+import dev.vlt.tokenize.Tokenizers;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vlt caption}: one caption per image from a CoCa model. */
+@Command(name = "caption", mixinStandardHelpOptions = true,
+    description = {"Caption each IMAGE with a CoCa model: one caption per line, in argument order (--json: one JSON object per line).",
+        "Greedy by default; --beam N for beam search; --top-k / --top-p for seeded sampling."})
+public final class CaptionCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A CoCa model folder (open_clip layout) or a registry architecture (coca-tiny, coca-shapes; random weights).")
+  String model;
+
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (PNG, JPEG, anything ImageIO reads).")
+  List<Path> images;
+
+  @Option(names = "--json", description = "Print {\"image\": ..., \"caption\": ...} per line.")
+  boolean json;
+
+  @Option(names = "--beam", paramLabel = "N", description = "Beam search with N beams.")
+  Integer beam;
+
+  @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "1.0", description = "Beam search ranks captions by log-probability / length^A (default: ${DEFAULT-VALUE}).")
+  double lengthPenalty;
+
+  @Option(names = "--max-length", paramLabel = "N", description = "Longest caption in tokens, start and end included (default: 30, or the model's context if shorter).")
+  Integer maxLength;
+
+  @Option(names = "--top-k", paramLabel = "K", description = "Sample from the K most probable tokens.")
+  Integer topK;
+
+  @Option(names = "--top-p", paramLabel = "P", description = "Sample from the smallest set of tokens whose probability reaches P.")
+  Double topP;
+
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer file or folder instead of the model's own.")
+  Path tokenizer;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Mixin ThreadsOption threads;
+
+  @Override
+  public Integer call() throws IOException {
+    if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+    Decoding decoding = decoding();
+    threads.apply();
+    try (LoadedCoca lc = CocaModels.resolve(model)) {
+      Tokenizer tok = tokenizer(lc);
+      int limit = lc.coca().config().maxDecodeLength();
+      Generator gen = Generator.of(lc.coca(), tok, maxLength != null ? maxLength : Math.min(30, limit));
+      PreprocessConfig pre = lc.preprocess();
+      ObjectMapper mapper = new ObjectMapper();
+      PrintStream out = System.out;
+      // one path for pixels: the model folder's PIL-exact eval transform; unreadable files are skipped with one line
+      Images.Loaded loaded = Images.read(images);
+      dev.vlt.data.image.EvalTransform transform = new dev.vlt.data.image.EvalTransform(pre);
+      int s = transform.imageSize();
+      for (int from = 0; from < loaded.images().size(); from += batchSize) {
+        int n = Math.min(batchSize, loaded.images().size() - from);
+        List<String> captions;
+        try (NDScope scope = new NDScope()) {
+          float[] pixels = new float[n * 3 * s * s];
+          for (int i = 0; i < n; i++) transform.applyInto(loaded.images().get(from + i), pixels, i * 3 * s * s, null);
+          NDArray batch = lc.manager().create(pixels, new Shape(n, 3, s, s));
+          captions = gen.captions(batch, decoding, tok);
+        }
+        for (int i = 0; i < n; i++) {
+          String path = loaded.paths().get(from + i).toString();
+          String line = json ? mapper.writeValueAsString(Map.of("image", path, "caption", captions.get(i))) : captions.get(i);
+          out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      out.flush();
+      if (loaded.failed() > 0) return 1;
+    }
+    return 0;
+  }
+
+  private Decoding decoding() {
+    boolean sampling = topK != null || topP != null;
+    if (beam != null && sampling) throw new IllegalArgumentException("choose either --beam or --top-k/--top-p sampling, not both");
+    if (beam != null) return new Decoding.Beam(beam, lengthPenalty);
+    if (sampling) return new Decoding.Sample(topK == null ? 0 : topK, topP == null ? 1.0 : topP, temperature, seed);
+    return Decoding.greedy();
+  }
+
+  private Tokenizer tokenizer(LoadedCoca lc) {
+    if (lc.folder() != null) return Tokenizers.forModelDir(lc.folder(), tokenizer);
+    if (tokenizer == null) {
+      throw new IllegalArgumentException("registry model " + lc.name() + " has no tokenizer of its own: pass --tokenizer FILE");
+    }
+    return Tokenizers.fromFile(tokenizer, lc.coca().config().text().contextLength(), false);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.vlt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.train.TrainConfig;
+import dev.vlt.train.TrainRun;
+import dev.vlt.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vlt train}: trains a CLIP into a run folder. Flags carry open_clip's training-script names where it has the
+ * concept; every flag left out takes the default recorded in the run's config.json.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train a CLIP on ShapesWorld (default: a small CLIP for 64 px shapes, a few minutes on 2 cores).",
+        "The run folder gets config.json, metrics.jsonl, checkpoints/, plots/ and, at the end, model/ (open_clip layout).",
+        "Ctrl-C saves a checkpoint; --resume continues the run from its latest checkpoint with its own config."})
+public final class TrainCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.") Path out;
+  @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.") boolean resume;
+  @Option(names = "--model", description = "Registry architecture or model-config JSON (default shapes-small).") String model;
+  @Option(names = "--pretrained", paramLabel = "DIR", description = "Model folder to fine-tune instead of a fresh model.") Path pretrained;
+  @Option(names = "--data", description = "Training data: 'shapes' (default).") String data;
+  @Option(names = "--loss", description = "contrastive (CLIP, default) or sigmoid (SigLIP).") String loss;
+  @Option(names = "--shapes-objects", paramLabel = "N", description = "At most N objects per ShapesWorld image (1-4).") Integer shapesObjects;
+  @Option(names = "--batch-size", description = "Batch size per micro-batch (default 64).") Integer batchSize;
+  @Option(names = "--accum-freq", paramLabel = "N", description = "Micro-batches per optimizer step (default 1).") Integer accumFreq;
+  @Option(names = "--train-num-samples", paramLabel = "N", description = "Samples per epoch (default 4096).") Integer trainNumSamples;
+  @Option(names = "--epochs", description = "Epochs (default 8).") Integer epochs;
+  @Option(names = "--steps", description = "Optimizer steps; overrides --epochs.") Integer steps;
+  @Option(names = "--lr", description = "Peak learning rate (default 1e-3).") Double lr;
+  @Option(names = "--wd", description = "Weight decay (default 0.1).") Double wd;
+  @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
+  @Option(names = "--beta2", description = "AdamW beta2 (default 0.98).") Double beta2;
+  @Option(names = "--eps", description = "AdamW epsilon (default 1e-6).") Double eps;
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default 10% of the run).") Integer warmup;
+  @Option(names = "--grad-clip-norm", paramLabel = "NORM", description = "Clip the global gradient norm (default 1; 0 = off).") Double gradClipNorm;
+  @Option(names = "--lock-image", description = "Freeze the image tower (LiT).") Boolean lockImage;
+  @Option(names = "--lock-text", description = "Freeze the text tower.") Boolean lockText;
+  @Option(names = "--seed", description = "Seed of initialisation and caption choice (default 0).") Integer seed;
+  @Option(names = "--save-frequency", paramLabel = "EPOCHS", description = "Checkpoint every N epochs (default 1).") Integer saveFrequency;
+  @Option(names = "--zeroshot-frequency", paramLabel = "EPOCHS", description = "Zero-shot evaluation every N epochs (default 1; 0 = never).") Integer zeroshotFrequency;
+  @Option(names = "--log-every-n-steps", paramLabel = "N", description = "A plain progress line every N steps when not on a terminal (default 50).") Integer logEvery;
+  @Mixin ThreadsOption threads;
+
+  @Override
+  public Integer call() throws IOException {
+    threads.apply();
+    ObjectNode given = given();
+    TrainRun run;
+    if (resume) {
+      if (given.size() > 0) {
+        throw new IllegalArgumentException("--resume continues with " + out.resolve(TrainRun.CONFIG) + "; drop " + flags(given));
+      }
+      run = TrainRun.resume(out);
+    } else {
+      if (pretrained != null && model != null) throw new IllegalArgumentException("give either --model or --pretrained, not both");
+      run = TrainRun.create(out, TrainConfig.fromJson(given));
+    }
+    try (run) {
+      run.resumedFrom().ifPresent(s -> System.out.printf("resuming %s at step %d%n", out, s.step()));
+      return train(run);
+    }
+  }
+
+  /** Trains with a shutdown hook that turns Ctrl-C into a checkpoint and a clean exit. */
+  private int train(TrainRun run) throws IOException {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      run.requestStop();
+      try {
+        finished.await(10, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vlt-train-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    TrainProgress progress = new TrainProgress(System.out, System.console() != null, run.config().cadence().logEveryNSteps());
+    try {
+      Trainer.Outcome outcome = run.run(progress);
+      progress.close();
+      if (outcome == Trainer.Outcome.STOPPED) {
+        System.out.printf("stopped at step %d; checkpoint saved. Continue with: vlt train --resume --out %s%n", run.trainer().step(), out);
+        return 130;
+      }
+      summary(run);
+      return 0;
+    } finally {
+      progress.close();
+      finished.countDown();  // after every line is printed: the JVM may halt as soon as the hook returns
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and returns now
+      }
+    }
+  }
+
+  private void summary(TrainRun run) {
+    List<JsonNode> lines = run.metrics().read();
+    JsonNode last = lines.isEmpty() ? JSON.createObjectNode() : lines.get(lines.size() - 1);
+    System.out.printf(Locale.ROOT, "done: %d steps in %.1f min, final loss %.4f%n", run.trainer().step(),
+        run.trainer().elapsedSeconds() / 60, last.path("loss").asDouble());
+    if (last.has("test_top1")) {
+      System.out.printf(Locale.ROOT, "zero-shot on held-out colour×shape combos: %.1f%% top-1 among all 42 classes (chance %.1f%%), "
+          + "%.1f%% among the held-out ones (chance %.1f%%); seen combos (val) %.1f%%%n", 100 * last.get("test_top1").asDouble(),
+          100 * last.get("chance").asDouble(), 100 * last.get("test_top1_heldout").asDouble(), 100 * last.get("chance_heldout").asDouble(),
+          100 * last.get("val_top1").asDouble());
+    }
+    System.out.println("model: " + out.resolve(TrainRun.MODEL) + "  plots: " + out.resolve(TrainRun.PLOTS));
+  }
+
+  /** The training flags given on the command line, as config.json keys. */
+  private ObjectNode given() {
+    ObjectNode o = JSON.createObjectNode();
+    if (model != null) o.put("model", model);
+    if (pretrained != null) o.put("pretrained", pretrained.toString());
+    if (data != null) o.put("data", data);
+    if (loss != null) o.put("loss", loss);
+    if (shapesObjects != null) o.put("shapes_objects", shapesObjects);
+    if (batchSize != null) o.put("batch_size", batchSize);
+    if (accumFreq != null) o.put("accum_freq", accumFreq);
+    if (trainNumSamples != null) o.put("train_num_samples", trainNumSamples);
+    if (epochs != null) o.put("epochs", epochs);
+    if (steps != null) o.put("steps", steps);
+    if (lr != null) o.put("lr", lr);
+    if (wd != null) o.put("wd", wd);
+    if (beta1 != null) o.put("beta1", beta1);
+    if (beta2 != null) o.put("beta2", beta2);
+    if (eps != null) o.put("eps", eps);
+    if (warmup != null) o.put("warmup", warmup);
+    if (gradClipNorm != null) o.put("grad_clip_norm", gradClipNorm);
+    if (lockImage != null) o.put("lock_image", lockImage);
+    if (lockText != null) o.put("lock_text", lockText);
+    if (seed != null) o.put("seed", seed);
+    if (saveFrequency != null) o.put("save_frequency", saveFrequency);
+    if (zeroshotFrequency != null) o.put("zeroshot_frequency", zeroshotFrequency);
+    if (logEvery != null) o.put("log_every_n_steps", logEvery);
+    return o;
+  }
+
+  private static String flags(ObjectNode given) {
+    List<String> names = new ArrayList<>();
+    given.fieldNames().forEachRemaining(k -> names.add("--" + k.replace('_', '-')));
+    return String.join(", ", names);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vlt.models.coca;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.tensor.Init;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Ops;
+import dev.vlt.tensor.Parameter;
+import dev.vlt.tensor.Trace;
+
+/**
+ * CoCa, Contrastive Captioners (Yu et al. 2022), as open_clip defines it: an image tower ({@code visual.}), a unimodal text
+ * tower ({@code text.}) trained contrastively against it, and a multimodal decoder ({@code text_decoder.}) that captions
+ * from the image tokens, all in one model with one temperature ({@code logit_scale}).
+ */
+public final class Coca extends Module {
+  /** open_clip's CoCa pads with id 0 (its default pad_id); the text mask and the caption loss both rely on it. */
+  public static final int PAD_ID = 0;
+
+  private final CocaConfig cfg;
+  private final CocaVisual visual;
+  private final CocaText text;
+  private final MultimodalDecoder textDecoder;
+  private final Parameter logitScale;
+
+  public Coca(CocaConfig cfg) {
+    this.cfg = cfg;
+    text = child("text", new CocaText(cfg.text(), cfg.embedDim(), cfg.activation(), PAD_ID));
+    visual = child("visual", new CocaVisual(cfg.vision(), cfg.pooler(), cfg.embedDim(), cfg.activation()));
+    textDecoder = child("text_decoder", new MultimodalDecoder(cfg.decoder(), cfg.text().vocabSize(), cfg.activation()));
+    logitScale = param("logit_scale", new Init.Constant(cfg.initLogitScale()));  // shape []: stored as log(1/T)
+  }
+
+  /** images [B, 3, S, S] → the contrastive latent (unnormalised) and the decoder's image tokens. */
+  public ImageEncoding encodeImage(NDArray images, Trace trace) {
+    return visual.forward(images, trace);
+  }
+
+  /** images [B, 3, S, S] → [B, E]; L2-normalised when {@code normalize}. */
+  public NDArray encodeImage(NDArray images, boolean normalize) {
+    NDArray f = visual.forward(images, Trace.NONE).latent();
+    return normalize ? Ops.l2Normalize(f) : f;
+  }
+
+  /** ids [B, L] → [B, E]; L2-normalised when {@code normalize}. */
+  public NDArray encodeText(NDArray ids, boolean normalize) {
+    NDArray f = text.forward(ids, Trace.NONE).latent();
+    return normalize ? Ops.l2Normalize(f) : f;
+  }
+
+  /**
+   * The training forward (open_clip's CoCa.forward with labels): both latents, and the decoder's logits when teacher-forced
+   * with ids[:, :−1] against targets ids[:, 1:]. ids: [B, L] with a start token first and padding {@link #PAD_ID}.
+   */
+  public CocaOutput forward(NDArray images, NDArray ids, Trace trace) {
+    ImageEncoding image = visual.forward(images, trace);
+    TextEncoding txt = text.forward(ids, trace);
+    trace.put("image_features", image.latent());
+    trace.put("image_embs", image.tokens());
+    trace.put("text_features", txt.latent());
+    trace.put("text_token_embs", txt.tokens());
+    // the text tower sees all L tokens (its CLS attends over them); the decoder predicts token t+1 from tokens ≤ t
+    NDArray logits = textDecoder.forward(image.tokens(), txt.tokens().get(new NDIndex(":, :-1")), trace);
+    NDArray labels = ids.get(new NDIndex(":, 1:"));
+    return new CocaOutput(Ops.l2Normalize(image.latent()), Ops.l2Normalize(txt.latent()), logitScale.value().exp(),
+        logits, labels);
+  }
+
+  /**
+   * Next-token logits for decoding: the decoder over the text tower's states of {@code prefix} [B, n] (n ≤
+   * {@link CocaConfig#maxDecodeLength()}), given image tokens [B, S, E] → [B, vocab] for position n.
+   */
+  public NDArray nextTokenLogits(NDArray imageTokens, NDArray prefix) {
+    NDArray tokens = text.forward(prefix, Trace.NONE).tokens();
+    NDArray logits = textDecoder.forward(imageTokens, tokens, Trace.NONE);
+    return logits.get(new NDIndex(":, -1"));
+  }
+
+  public CocaConfig config() {
+    return cfg;
+  }
+
+  public Parameter logitScale() {
+    return logitScale;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.vlt.models.coca;
+
+/** How {@link Generator} picks each next token. */
+public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decoding.Sample {
+  /** The most probable token at every step (ties: the smaller id). */
+  record Greedy() implements Decoding {}
+
+  /**
+   * Beam search keeping {@code width} hypotheses; finished captions are ranked by Σ log p / n^lengthPenalty, n the number
+   * of generated tokens including the end token (0: raw log-probability, which favours short captions; 1: per-token mean).
+   */
+  record Beam(int width, double lengthPenalty) implements Decoding {
+    public Beam {
+      if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
+      if (!Double.isFinite(lengthPenalty)) throw new IllegalArgumentException("length penalty must be finite, got " + lengthPenalty);
+    }
+  }
+
+  /**
+   * Ancestral sampling from softmax(logits / temperature), restricted to the {@code topK} most probable tokens (0: no
+   * limit) and then to the smallest set whose probability reaches {@code topP} (Holtzman et al.'s nucleus; 1: no limit).
+   * Image i of a batch draws from its own generator seeded by (seed, i), so its caption does not depend on the others.
+   */
+  record Sample(int topK, double topP, double temperature, long seed) implements Decoding {
+    public Sample {
+      if (topK < 0) throw new IllegalArgumentException("top-k must be 0 (off) or positive, got " + topK);
+      if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
+      if (!(temperature > 0) || Double.isInfinite(temperature)) {
+        throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+      }
+    }
+  }
+
+  static Decoding greedy() {
+    return new Greedy();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.vlt.models.coca;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Trace;
+import dev.vlt.tokenize.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Captions images with a CoCa model: the image is encoded once, then tokens are decoded from the start token until the end
+ * token or {@code maxLength} tokens (start included), greedily, by beam search or by sampling ({@link Decoding}). Each step
+ * re-runs the text tower and decoder over the whole prefix, as open_clip's generate does (no key/value cache).
+ */
+public final class Generator {
+  private final Coca model;
+  private final int sot;
+  private final int eot;
+  private final int maxLength;
+  private final int usableIds;
+
+  /** @param maxLength the longest caption in tokens, start and end tokens included; at most the model's context */
+  public Generator(Coca model, int sotId, int eotId, int maxLength) {
+    this(model, sotId, eotId, maxLength, model.config().text().vocabSize());
+  }
+
+  /**
+   * @param usableIds only ids below this are generated: a tokenizer smaller than the model's embedding table cannot decode
+   *     the rest, which training never used
+   */
+  public Generator(Coca model, int sotId, int eotId, int maxLength, int usableIds) {
+    int vocab = model.config().text().vocabSize();
+    if (usableIds < 1 || usableIds > vocab) throw new IllegalArgumentException("usable ids " + usableIds + " must be in 1.." + vocab);
+    if (sotId < 0 || sotId >= usableIds || eotId < 0 || eotId >= usableIds) {
+      throw new IllegalArgumentException("start id " + sotId + " and end id " + eotId + " must be token ids below " + usableIds);
+    }
+    int limit = model.config().maxDecodeLength();
+    if (maxLength < 2 || maxLength > limit) {
+      throw new IllegalArgumentException("max length " + maxLength + " must be between 2 and the model's context length " + limit);
+    }
+    this.model = model;
+    this.sot = sotId;
+    this.eot = eotId;
+    this.maxLength = maxLength;
+    this.usableIds = usableIds;
+  }
+
+  /** A generator using the tokenizer's start and end tokens, generating only ids the tokenizer can decode. */
+  public static Generator of(Coca model, Tokenizer tokenizer, int maxLength) {
+    if (tokenizer.sotId().isEmpty() || tokenizer.eotId().isEmpty()) {
+      throw new IllegalArgumentException("captioning needs a tokenizer with start and end tokens");
+    }
+    if (tokenizer.vocabSize() > model.config().text().vocabSize()) {
+      throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model only "
+          + model.config().text().vocabSize());
+    }
+    return new Generator(model, tokenizer.sotId().getAsInt(), tokenizer.eotId().getAsInt(), maxLength, tokenizer.vocabSize());
+  }
+
+  /** images [B, 3, S, S] → per image the generated ids after the start token, without the end token. */
+  public List<int[]> generate(NDArray images, Decoding decoding) {
+    int b = Math.toIntExact(images.getShape().get(0));
+    try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
+      NDArray imageTokens = model.encodeImage(images, Trace.NONE).tokens();        // [B, S, E], encoded once
+      TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
+      return search.run(b, decoding);
+    }
+  }
+
+  /** Captions as text: {@link #generate} decoded by {@code tokenizer}, trimmed. */
+  public List<String> captions(NDArray images, Decoding decoding, Tokenizer tokenizer) {
+    List<String> out = new ArrayList<>();
+    for (int[] ids : generate(images, decoding)) out.add(tokenizer.decode(ids).trim());
+    return out;
+  }
+
+  private float[][] nextLogits(NDArray imageTokens, int[][] prefixes, int[] rows) {
+    try (NDScope step = new NDScope()) {                                            // a step's arrays die with it
+      NDManager m = imageTokens.getManager();
+      int n = prefixes[0].length;
+      long[] flat = new long[prefixes.length * n];
+      for (int r = 0; r < prefixes.length; r++) for (int t = 0; t < n; t++) flat[r * n + t] = prefixes[r][t];
+      long[] imageRows = new long[rows.length];
+      for (int r = 0; r < rows.length; r++) imageRows[r] = rows[r];
+      NDArray ids = m.create(flat, new Shape(prefixes.length, n));
+      NDArray image = imageTokens.get(new NDIndex("{}", m.create(imageRows)));      // [rows, S, E]
+      float[] logits = model.nextTokenLogits(image, ids).toType(DataType.FLOAT32, false).toFloatArray();
+      int vocab = logits.length / prefixes.length;
+      float[][] out = new float[prefixes.length][];
+      for (int r = 0; r < out.length; r++) out[r] = java.util.Arrays.copyOfRange(logits, r * vocab, r * vocab + usableIds);
+      return out;
+    }
+  }
+
+  public int maxLength() {
+    return maxLength;
+  }
+}

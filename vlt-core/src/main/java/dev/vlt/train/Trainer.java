@@ -1,0 +1,237 @@
+package dev.vlt.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.vlt.objectives.LossTerms;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop, open_clip's {@code train_one_epoch} in one place: per step, a memory scope; forward, loss and
+ * backward (with open_clip's feature-caching gradient accumulation); global-norm clipping; AdamW at the cosine
+ * schedule's rate; the task's post-step hook (CLIP's temperature clamp); zeroed gradients. Around the steps: zero-shot
+ * evaluation, metrics, and atomic checkpoints every few epochs, a stop on request (Ctrl-C) that checkpoints first, and a
+ * stop with a clear message at the first non-finite loss, before it reaches the weights.
+ */
+public final class Trainer {
+  public enum Outcome { COMPLETED, STOPPED }
+
+  /** One optimizer step's figures; {@code finite} false means the update was skipped. */
+  public record StepResult(Map<String, Double> losses, double lr, double gradNorm, Map<String, Double> scalars,
+      boolean finite) {}
+
+  record Pass(LossTerms loss, TaskOutput output) {}
+
+  private final Task task;
+  private final TrainConfig cfg;
+  private final NDManager manager;
+  private final List<Parameter> trainable;
+  private final AdamW optimizer;
+  private final CosineSchedule schedule;
+  private long step;
+  private long samplesSeen;
+  private double secondsBefore;  // training time of earlier processes of this run
+  private long runStart = System.nanoTime();
+  private volatile boolean stopRequested;
+
+  /** @param manager owns the optimizer state (and the weights restored by {@link #resume}); outlives the run */
+  public Trainer(Task task, TrainConfig cfg, NDManager manager) {
+    this.task = task;
+    this.cfg = cfg;
+    this.manager = manager;
+    Map<String, Parameter> params = task.module().namedParameters();
+    this.trainable = params.values().stream().filter(p -> !p.isFrozen()).toList();
+    if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
+    this.optimizer = new AdamW(params, ParamGroups.weightDecay(params, cfg.optim().wd()), cfg.optim().hyper(), manager);
+    this.schedule = new CosineSchedule(cfg.optim().lr(), cfg.optim().warmup(), cfg.totalSteps());
+  }
+
+  /** Restores weights, optimizer and position from {@code checkpoint}; the source continues where it was. */
+  public TrainerState resume(Path checkpoint, BatchSource source) throws IOException {
+    TrainerState s = Checkpoints.load(checkpoint, task, optimizer, manager);
+    if (s.seed() != cfg.seed()) throw new IllegalArgumentException(checkpoint + " was written with seed " + s.seed() + ", not " + cfg.seed());
+    step = s.step();
+    samplesSeen = s.samplesSeen();
+    secondsBefore = s.elapsedSeconds();
+    source.seek(s.position());
+    return s;
+  }
+
+  /** Asks the loop to checkpoint and return after the current step (safe from another thread, e.g. a shutdown hook). */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  /** Wall-clock seconds spent in {@link #run}, across every process that trained this run. */
+  public double elapsedSeconds() {
+    return secondsBefore + (System.nanoTime() - runStart) / 1e9;
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  /**
+   * One optimizer step over {@code microBatches} (accum_freq of them). Call inside an {@link NDScope}. A non-finite loss
+   * or gradient norm skips the update and leaves the step count as it was.
+   */
+  public StepResult step(List<TrainBatch> microBatches) {
+    double lr = schedule.lr(step);
+    // dropout and drop-path draw from torch's generator: seeding it per step makes the RNG state a function of the step
+    Engine.getInstance().setRandomSeed(stepSeed(cfg.seed(), step));
+    Pass pass = backward(microBatches);
+    Map<String, Double> losses = new LinkedHashMap<>(pass.loss().values());
+    losses.put("loss", scalar(pass.loss().total()));
+    double gradNorm = cfg.optim().gradClipNorm() > 0
+        ? Gradients.clipGlobalNorm(trainable, cfg.optim().gradClipNorm())
+        : Gradients.globalNorm(trainable);
+    Map<String, Double> scalars = new LinkedHashMap<>();
+    pass.output().shared().forEach((k, v) -> scalars.put(k, scalar(v)));
+    boolean finite = Double.isFinite(gradNorm) && losses.values().stream().allMatch(Double::isFinite);
+    if (finite) {
+      optimizer.step(lr);
+      task.afterStep();
+      step++;
+      for (TrainBatch b : microBatches) samplesSeen += b.size();
+    }
+    Gradients.zero(trainable);
+    return new StepResult(losses, lr, gradNorm, scalars, finite);
+  }
+
+  /** Forward, loss and backward over the micro-batches; leaves the gradients in the parameters. */
+  Pass backward(List<TrainBatch> microBatches) {
+    return microBatches.size() == 1 ? plain(microBatches.get(0)) : accumulated(microBatches);
+  }
+
+  private Pass plain(TrainBatch batch) {
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      TaskOutput out = task.forward(batch);
+      LossTerms loss = task.loss(out);
+      gc.backward(loss.total());
+      return new Pass(loss, out);
+    }
+  }
+
+  /**
+   * open_clip's accumulation for batch-coupled losses: every micro-batch's outputs are first computed without gradients
+   * and cached; then each micro-batch is recomputed with gradients and scored against the cached outputs of the others,
+   * so the loss always sees the whole batch. Gradients sum over the passes; like open_clip, the shared temperature thus
+   * receives accum_freq contributions.
+   */
+  private Pass accumulated(List<TrainBatch> micro) {
+    List<TaskOutput> cached = new ArrayList<>(micro.size());
+    try (NoGrad ignored = NoGrad.open()) {
+      for (TrainBatch b : micro) cached.add(task.forward(b));
+    }
+    Pass last = null;
+    for (int j = 0; j < micro.size(); j++) {
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        TaskOutput fresh = task.forward(micro.get(j));
+        LossTerms loss = task.loss(TaskOutput.substitute(cached, j, fresh));
+        gc.backward(loss.total());
+        last = new Pass(loss, fresh);
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Trains from the current step to the config's total, appending to {@code metrics} and checkpointing into
+   * {@code checkpoints}; {@code evaluator} may be null.
+   *
+   * @throws NonFiniteLossException at the first NaN or infinite loss; the last checkpoint on disk is the last good one
+   */
+  public Outcome run(BatchSource source, Evaluator evaluator, Checkpoints checkpoints, MetricsLog metrics,
+      TrainListener listener) throws IOException {
+    long total = cfg.totalSteps();
+    long perEpoch = cfg.stepsPerEpoch();
+    runStart = System.nanoTime();
+    task.module().train(true);
+    listener.started(step, total, source.describe());
+    if (step == 0 && evaluator != null && cfg.cadence().zeroshotFrequency() > 0) {
+      Map<String, Object> line = new LinkedHashMap<>(Map.of("step", 0L));
+      line.putAll(evaluate(evaluator, listener));
+      metrics.append(line);
+    }
+    while (step < total) {
+      if (stopRequested) {
+        checkpoint(source, checkpoints, listener);
+        return Outcome.STOPPED;
+      }
+      long t0 = System.nanoTime();
+      int epoch = source.position().epoch();
+      StepResult r;
+      try (NDScope scope = new NDScope()) {
+        List<TrainBatch> micro = new ArrayList<>(cfg.accumFreq());
+        for (int a = 0; a < cfg.accumFreq(); a++) micro.add(source.next(manager));
+        r = step(micro);
+      }
+      if (!r.finite()) throw nonFinite(r, checkpoints.latest());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      StepMetrics m = new StepMetrics(step, epoch, r.losses(), r.lr(), r.gradNorm(), r.scalars(),
+          (double) cfg.batchSize() * cfg.accumFreq() / seconds, Memory.residentMb());
+      listener.stepped(m);
+      Map<String, Object> line = m.toMap();
+      boolean epochEnd = step % perEpoch == 0;
+      long epochs = step / perEpoch;
+      int zeroshot = cfg.cadence().zeroshotFrequency();
+      if (evaluator != null && zeroshot > 0 && (step == total || epochEnd && epochs % zeroshot == 0)) {
+        line.putAll(evaluate(evaluator, listener));
+      }
+      metrics.append(line);
+      if (step == total || epochEnd && epochs % cfg.cadence().saveFrequency() == 0) checkpoint(source, checkpoints, listener);
+    }
+    return Outcome.COMPLETED;
+  }
+
+  private Map<String, Double> evaluate(Evaluator evaluator, TrainListener listener) {
+    task.module().train(false);
+    try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.open()) {
+      Map<String, Double> result = evaluator.evaluate();
+      listener.evaluated(step, result);
+      return result;
+    } finally {
+      task.module().train(true);
+    }
+  }
+
+  private void checkpoint(BatchSource source, Checkpoints checkpoints, TrainListener listener) throws IOException {
+    TrainerState s = new TrainerState(step, source.position(), cfg.seed(), optimizer.stepCount(), samplesSeen, elapsedSeconds());
+    listener.checkpointed(step, checkpoints.save(task, optimizer, s));
+  }
+
+  private NonFiniteLossException nonFinite(StepResult r, Optional<Path> lastGood) {
+    StringBuilder terms = new StringBuilder();
+    r.losses().forEach((k, v) -> terms.append(k).append('=').append(v).append(", "));
+    return new NonFiniteLossException(step + 1, "step " + (step + 1) + " gave a non-finite loss or gradient (" + terms
+        + "grad_norm=" + r.gradNorm() + ", lr=" + r.lr() + "); stopped before updating the weights. "
+        + lastGood.map(p -> "The last good checkpoint is " + p + " (resume with --resume; a lower --lr may help)")
+            .orElse("No checkpoint had been written yet."));
+  }
+
+  private static double scalar(NDArray a) {
+    return a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+  }
+
+  /** SplitMix64 of (seed, step), folded to the int torch's manual_seed takes through DJL. */
+  static int stepSeed(long seed, long step) {
+    long z = seed * 0x9E3779B97F4A7C15L + step + 1;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (int) ((z ^ (z >>> 31)) & 0x7FFFFFFF);
+  }
+}

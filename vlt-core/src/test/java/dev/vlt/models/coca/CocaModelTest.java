@@ -1,0 +1,163 @@
+package dev.vlt.models.coca;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.Fixtures;
+import dev.vlt.Parity;
+import dev.vlt.models.Models;
+import dev.vlt.objectives.CocaLoss;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Parameter;
+import dev.vlt.tensor.Trace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CoCa's config, folder round trip, gradients and decoding on the coca_tiny fixture. */
+class CocaModelTest {
+  private static final Path DIR = Fixtures.fixture("coca_tiny");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SOT = 998;
+  private static final int EOT = 999;
+
+  private static JsonNode fixtureConfig() throws Exception {
+    return JSON.readTree(DIR.resolve("config.json").toFile()).get("open_clip_model_config");
+  }
+
+  @Test
+  void configRoundTripsAndTheRegistryHasTheFixture() throws Exception {
+    CocaConfig cfg = CocaConfig.fromJson(fixtureConfig());
+    assertEquals(cfg, CocaConfig.fromJson(cfg.toJson(JSON)));
+    assertEquals(cfg, CocaModels.config("coca-tiny"));
+    assertEquals(new PoolerConfig(8, 4), cfg.pooler());
+    assertEquals(16, cfg.maxDecodeLength());
+    assertTrue(CocaConfig.isCoca(fixtureConfig()));
+    CocaModels.config("coca-shapes");  // parses
+    assertThrows(IllegalArgumentException.class, () -> Models.config("coca-tiny"), "CLIP's registry refuses CoCa");
+  }
+
+  @Test
+  void configErrorsNameTheField() throws Exception {
+    assertError("model_cfg.text_cfg.embed_cls", c -> ((ObjectNode) c.get("text_cfg")).put("embed_cls", false));
+    assertError("model_cfg.vision_cfg.attentional_pool", c -> ((ObjectNode) c.get("vision_cfg")).remove("attentional_pool"));
+    assertError("multimodal_cfg.mlp_ratio", c -> ((ObjectNode) c.get("multimodal_cfg")).put("mlp_ratio", 2.0));
+    assertError("multimodal_cfg.vocab_size", c -> ((ObjectNode) c.get("multimodal_cfg")).put("vocab_size", 999));
+    assertError("model_cfg.custom_text", c -> ((ObjectNode) c).remove("custom_text"));
+    assertError("embed_dim", c -> ((ObjectNode) c).put("embed_dim", 32));
+    assertError("model_cfg.text_cfg.colour", c -> ((ObjectNode) c.get("text_cfg")).put("colour", 1));
+    assertError("vision_cfg.attn_pooler_queries", c -> ((ObjectNode) c.get("vision_cfg")).put("attn_pooler_queries", 1));
+  }
+
+  private static void assertError(String field, java.util.function.Consumer<JsonNode> edit) throws Exception {
+    JsonNode cfg = fixtureConfig().deepCopy();
+    edit.accept(cfg);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CocaConfig.fromJson(cfg));
+    assertTrue(e.getMessage().contains(field), e.getMessage() + " should name " + field);
+  }
+
+  @Test
+  void everyParameterGetsAFiniteGradient() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Coca model = new Coca(CocaModels.config("coca-tiny"));
+      model.initialize(m, 3);
+      model.train(true);
+      NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+      NDArray ids = m.create(new long[] {SOT, 5, 6, EOT, 0, 0, SOT, 7, EOT, 0, 0, 0, SOT, 8, 9, 10, 11, EOT}, new Shape(3, 6));
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(CocaLoss.defaults().compute(model.forward(images, ids, Trace.NONE)).total());
+      }
+      for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+        float[] g = e.getValue().value().getGradient().toFloatArray();
+        double sum = 0;
+        for (float v : g) {
+          assertTrue(Float.isFinite(v), e.getKey() + " has a non-finite gradient");
+          sum += Math.abs(v);
+        }
+        assertTrue(sum > 0, e.getKey() + " gets no gradient");
+      }
+    }
+  }
+
+  @Test
+  void hubFolderRoundTripKeepsEveryOutput(@TempDir Path tmp) throws Exception {
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      Coca model = new Coca(CocaConfig.fromJson(fixtureConfig()));
+      model.load(m, Parity.load(m, DIR.resolve("weights.safetensors")));
+      CocaModels.save(model, dev.vlt.data.image.PreprocessConfig.openai(32), tmp.resolve("coca"));
+      assertTrue(CocaModels.isCocaFolder(tmp.resolve("coca")));
+      Map<String, NDArray> in = Parity.load(m, DIR.resolve("inputs.safetensors"));
+      Map<String, NDArray> expected = Parity.load(m, DIR.resolve("outputs.safetensors"));
+      try (LoadedCoca back = CocaModels.load(tmp.resolve("coca"))) {
+        assertEquals(model.config(), back.coca().config());
+        CocaOutput out = back.coca().forward(in.get("images"), in.get("text"), Trace.NONE);
+        Parity.assertClose("caption_logits", expected.get("caption_logits"), out.captionLogits(), 1e-5);
+      }
+      assertThrows(IllegalArgumentException.class, () -> Models.load(tmp.resolve("coca")));
+    }
+  }
+
+  @Test
+  void greedyDecodingAgreesWithTheTeacherForcedForward() throws Exception {
+    int n = 10;  // max length, start token included
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      Coca model = new Coca(CocaConfig.fromJson(fixtureConfig()));
+      model.load(m, Parity.load(m, DIR.resolve("weights.safetensors")));
+      NDArray images = Parity.load(m, DIR.resolve("inputs.safetensors")).get("images").get(new NDIndex("0:2"));
+      Generator gen = new Generator(model, SOT, EOT, n);
+      List<int[]> greedy = gen.generate(images, Decoding.greedy());
+      assertEquals(2, greedy.size());
+      for (int i = 0; i < 2; i++) {
+        int[] g = greedy.get(i);
+        assertTrue(g.length <= n - 1);
+        // feed [sot, g…, eot] back through the training forward: each position's argmax must be the next generated token
+        long[] ids = new long[n];
+        ids[0] = SOT;
+        for (int t = 0; t < g.length; t++) ids[t + 1] = g[t];
+        if (g.length < n - 1) ids[g.length + 1] = EOT;
+        long[] predicted = model.forward(images.get(new NDIndex("{}:{}", i, i + 1)), m.create(ids, new Shape(1, n)), Trace.NONE)
+            .captionLogits().argMax(-1).toLongArray();
+        for (int t = 0; t < Math.min(g.length + 1, n - 1); t++) assertEquals(ids[t + 1], predicted[t], "image " + i + " step " + t);
+      }
+      List<int[]> width1 = gen.generate(images, new Decoding.Beam(1, 0));
+      for (int i = 0; i < 2; i++) assertArrayEquals(greedy.get(i), width1.get(i), "a width-1 beam is greedy");
+      List<int[]> sampled = gen.generate(images, new Decoding.Sample(5, 0.9, 1.0, 11));
+      List<int[]> again = gen.generate(images, new Decoding.Sample(5, 0.9, 1.0, 11));
+      for (int i = 0; i < 2; i++) assertArrayEquals(sampled.get(i), again.get(i), "the same seed draws the same caption");
+      for (int[] b : new Generator(model, SOT, EOT, 4).generate(images, new Decoding.Beam(2, 1.0))) {
+        assertTrue(b.length <= 3, "max length 4 leaves 3 tokens after the start");
+      }
+      assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, EOT, 17));
+      assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, 1000, 10));
+    }
+  }
+
+  @Test
+  void intuitiveClsMaskWouldDifferFromOpenClips() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // ids [sot, 5, eot, 0]: the CLS row opens key 0 always, key j ≥ 1 iff ids[j−1] ≠ pad: keys 1, 2, 3 open (ids 0..2
+      // are not pad), key 4 (ids[3] = pad) closed — so CLS sees the first pad slot (3) and not itself (4)
+      NDArray mask = CocaText.clsMask(m.create(new long[] {SOT, 5, EOT, 0}, new Shape(1, 4)), 0, DataType.FLOAT32);
+      float[] clsRow = mask.get(new NDIndex("0, 0, 4")).toFloatArray();
+      assertArrayEquals(new float[] {0, 0, 0, 0, Float.NEGATIVE_INFINITY}, clsRow);
+      float[] row1 = mask.get(new NDIndex("0, 0, 1")).toFloatArray();
+      assertArrayEquals(new float[] {0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, row1);
+      assertFalse(Float.isInfinite(clsRow[3]), "the off-by-one: the first pad position is visible");
+    }
+  }
+}

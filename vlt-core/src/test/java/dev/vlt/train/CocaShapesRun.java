@@ -1,0 +1,122 @@
+package dev.vlt.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.vlt.data.shapes.ShapesSample;
+import dev.vlt.data.shapes.ShapesWorld;
+import dev.vlt.data.shapes.ShapesWorldConfig;
+import dev.vlt.data.shapes.Split;
+import dev.vlt.eval.caption.CaptionScores;
+import dev.vlt.models.coca.CocaModels;
+import dev.vlt.models.coca.Decoding;
+import dev.vlt.models.coca.Generator;
+import dev.vlt.models.coca.LoadedCoca;
+import dev.vlt.objectives.CocaLoss;
+import dev.vlt.tokenize.BpeTrainer;
+import dev.vlt.tokenize.ClipBpeTokenizer;
+import dev.vlt.tokenize.TrainedBpe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Trains coca-shapes on ShapesWorld captions and reports captioning figures on held-out images. Minutes to an hour long on
+ * a shared machine, so it runs only on request: {@code mvn -pl vlt-core test -Dtest=CocaShapesRun -Dvlt.coca.run=true
+ * [-Dvlt.coca.steps=N] [-Dvlt.coca.batch=B] [-Dvlt.coca.out=DIR] [-Dvlt.coca.report=FILE.md]}.
+ */
+class CocaShapesRun {
+  @Test
+  void trainAndCaption() throws Exception {
+    assumeTrue(Boolean.getBoolean("vlt.coca.run"), "a long training run: set -Dvlt.coca.run=true");
+    int steps = Integer.getInteger("vlt.coca.steps", 800);
+    int batch = Integer.getInteger("vlt.coca.batch", 24);
+    double lr = Double.parseDouble(System.getProperty("vlt.coca.lr", "1.5e-3"));
+    int maxObjects = Integer.getInteger("vlt.coca.objects", 2);
+    int phrasing = Integer.getInteger("vlt.coca.phrasing", 0);
+    Path out = Path.of(System.getProperty("vlt.coca.out", "target/coca-shapes"));
+    ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withObjects(1, maxObjects));
+    StringBuilder report = new StringBuilder();
+
+    List<String> corpus = new ArrayList<>();
+    world.samples(Split.TRAIN, 0, 2000).forEach(s -> corpus.addAll(s.captions()));
+    try (LoadedCoca lc = CocaModels.create("coca-shapes", 1); NDManager opt = NDManager.newBaseManager()) {
+      TrainedBpe bpe = BpeTrainer.train(corpus, lc.coca().config().text().vocabSize());
+      bpe.save(out);
+      ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(out.resolve(TrainedBpe.VOCAB_FILE),
+          out.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
+      CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(),
+          new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0), opt);
+      long start = System.nanoTime();
+      Map<String, Double> first = null;
+      Map<String, Double> log = null;
+      for (int step = 0; step < steps; step++) {
+        List<ShapesSample> samples = world.samples(Split.TRAIN, (long) step * batch, batch).toList();
+        List<String> texts = samples.stream().map(s -> s.captions().get(phrasing)).toList();
+        try (NDScope scope = new NDScope()) {
+          log = training.step(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), ShapesCaptions.ids(lc.manager(), tok, texts));
+        }
+        if (first == null) first = log;
+        if (step % Integer.getInteger("vlt.coca.log", 50) == 0 || step == steps - 1) {
+          System.out.printf(Locale.ROOT, "step %d/%d  %s  %.2f steps/s%n", step, steps, log, (step + 1) / ((System.nanoTime() - start) / 1e9));
+        }
+      }
+      double minutes = (System.nanoTime() - start) / 60e9;
+      CocaModels.save(lc.coca(), lc.preprocess(), out);
+      report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
+          + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0; %.1f min wall clock on the shared 2-core machine. "
+          + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens.%n%n",
+          steps, batch, maxObjects, phrasing, lr, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
+          log.get("contrastive_loss"), log.get("caption_loss"), bpe.vocabSize()));
+      report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
+      Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
+      StringBuilder examples = new StringBuilder("| split | generated (greedy) | reference caption 0 | correct |\n|---|---|---|---|\n");
+      double testCorrect = 0;
+      for (Split split : List.of(Split.VAL, Split.TEST)) {
+        List<ShapesSample> samples = world.samples(split, 0, Integer.getInteger("vlt.coca.eval", 120)).toList();
+        List<List<String>> refs = samples.stream().map(ShapesSample::captions).toList();
+        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Beam(3, 1.0))) {
+          List<String> captions = caption(lc, gen, tok, samples, d);
+          int correct = 0;
+          for (int i = 0; i < samples.size(); i++) if (ShapesCaptions.correct(captions.get(i), samples.get(i))) correct++;
+          CaptionScores sc = CaptionScores.compute(captions, refs);
+          String name = d instanceof Decoding.Beam ? "beam 3, length penalty 1" : "greedy";
+          report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d (%.0f%%) | %.3f | %.3f | %.3f | %.3f |%n", split.word(), name,
+              samples.size(), correct, 100.0 * correct / samples.size(), sc.bleu1(), sc.bleu4(), sc.rougeL(), sc.ciderD()));
+          System.out.printf("%s %s: %s, correct %d/%d%n", split, name, sc, correct, samples.size());
+          if (d instanceof Decoding.Greedy) {
+            if (split == Split.TEST) testCorrect = correct / (double) samples.size();
+            for (int i = 0; i < 8; i++) {
+              examples.append(String.format("| %s | %s | %s | %s |%n", split.word(), captions.get(i), samples.get(i).caption(),
+                  ShapesCaptions.correct(captions.get(i), samples.get(i)) ? "yes" : "no"));
+            }
+          }
+        }
+      }
+      report.append("\n").append(examples);
+      System.out.println(report);
+      String file = System.getProperty("vlt.coca.report");
+      if (file != null) Files.writeString(Path.of(file), report.toString());
+      assertTrue(testCorrect > 0.5, "held-out captions correct only " + testCorrect);
+    }
+    assertTrue(Files.exists(out.resolve("open_clip_model.safetensors")));
+  }
+
+  private static List<String> caption(LoadedCoca lc, Generator gen, ClipBpeTokenizer tok, List<ShapesSample> samples, Decoding d) {
+    List<String> captions = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i += 50) {
+      try (NDScope scope = new NDScope()) {
+        NDArray images = ShapesCaptions.images(lc.manager(), samples.subList(i, Math.min(samples.size(), i + 50)), lc.preprocess());
+        captions.addAll(gen.captions(images, d, tok));
+      }
+    }
+    return captions;
+  }
+}

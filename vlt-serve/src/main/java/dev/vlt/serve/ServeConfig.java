@@ -1,0 +1,30 @@
+package dev.vlt.serve;
+
+import java.time.Duration;
+
+/**
+ * How the server listens and how much work it takes on.
+ *
+ * @param host the address to bind; 127.0.0.1 unless the user asks for more
+ * @param port 0 picks a free port (tests)
+ * @param workers model/index operations running at once (the rest wait their turn)
+ * @param queue requests that may wait for a worker; beyond workers + queue a request is refused with 503 at once
+ * @param maxBodyBytes request bodies above this get 413
+ * @param queueWait how long a queued request waits for a worker before it gets 503
+ */
+public record ServeConfig(String host, int port, int workers, int queue, long maxBodyBytes, Duration queueWait) {
+  public static final long DEFAULT_MAX_BODY = 16L << 20;
+
+  public ServeConfig {
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("--host must not be empty");
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+    if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+    if (queue < 0) throw new IllegalArgumentException("--queue must not be negative, got " + queue);
+    if (maxBodyBytes < 1) throw new IllegalArgumentException("--max-body must be positive, got " + maxBodyBytes);
+  }
+
+  /** Loopback, the given port, 2 workers, 32 waiting, 16 MiB bodies, 30 s wait. */
+  public static ServeConfig defaults(int port) {
+    return new ServeConfig("127.0.0.1", port, 2, 32, DEFAULT_MAX_BODY, Duration.ofSeconds(30));
+  }
+}
