@@ -30,7 +30,7 @@ public record AttentionHeads(NDArray probabilities, NDArray outputs) {
     NDArray q = qkv.get(new NDIndex("..., :{}", w)).reshape(b, l, h, d).transpose(0, 2, 1, 3);
     NDArray k = qkv.get(new NDIndex("..., {}:{}", w, 2 * w)).reshape(b, l, h, d).transpose(0, 2, 3, 1);
     NDArray v = qkv.get(new NDIndex("..., {}:", 2 * w)).reshape(b, l, h, d).transpose(0, 2, 1, 3);
-    NDArray scores = q.div((float) Math.sqrt(d)).matMul(k);                            // [B, H, L, L]
+    NDArray scores = Ops.div(q, Math.sqrt(d)).matMul(k);                            // [B, H, L, L]
     if (mask != null) scores = scores.add(mask);
     NDArray probs = scores.softmax(-1);
     return new AttentionHeads(probs, probs.matMul(v));

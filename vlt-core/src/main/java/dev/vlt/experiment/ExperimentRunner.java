@@ -57,7 +57,7 @@ public final class ExperimentRunner {
         try (NDManager m = NDManager.newBaseManager()) {
           MsClip model = new MsClip(cfg);
           model.initialize(m, seed);
-          ContrastiveTraining.Result trained = ContrastiveTraining.run(model, inputs, stream, spec.budget(), m, log);
+          ContrastiveTraining.Result trained = ContrastiveTraining.run(model, inputs, stream, spec.budget(), seed, m, log);
           Map<String, Double> eval = RunEvaluation.evaluate(model, inputs, data.eval());
           ModalityAnalysis analysis = ModalityAnalyzer.run(run.name(), model, inputs, analysisPairs);
           Map<String, Double> metrics = RunResult.withAnalysis(eval, analysis);

@@ -70,13 +70,14 @@ class ExperimentSpecTest {
   }
 
   @Test
-  void warmupThenCosineToZero() throws Exception {
+  void theBudgetIsTheTrainersConfig() {
     ExperimentSpec.Budget b = new ExperimentSpec.Budget(100, 8, List.of(0L), 1e-3, 10, 0.1, 1.0);
-    assertEquals(1e-4, ContrastiveTraining.lr(b, 0), 1e-12);
-    assertEquals(1e-3, ContrastiveTraining.lr(b, 9), 1e-12);
-    assertEquals(1e-3, ContrastiveTraining.lr(b, 10), 1e-12);
-    assertEquals(0.5e-3, ContrastiveTraining.lr(b, 55), 1e-12);
-    assertTrue(ContrastiveTraining.lr(b, 99) < 1e-6);
+    var cfg = ContrastiveTraining.config(b, 7);
+    assertEquals(100, cfg.totalSteps());
+    assertEquals(100, cfg.stepsPerEpoch());
+    assertEquals(10, cfg.optim().warmup());
+    assertEquals(1.0, cfg.optim().gradClipNorm());
+    assertEquals(7, cfg.seed());
   }
 
   @Test
