@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         SearchCommand.class,
         ServeCommand.class,
         CaptionCommand.class,
+        ExperimentCommand.class,
+        AnalyzeCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override

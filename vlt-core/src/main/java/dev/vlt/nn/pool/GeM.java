@@ -45,8 +45,11 @@ public final class GeM extends Module implements Pooling {
    * ([1] for one exponent, [G, 1] for one per group of a [B, N, G, W/G] input).
    */
   static NDArray generalizedMean(NDArray x, NDArray p, double eps) {
-    NDArray powered = x.clip(eps, Float.MAX_VALUE).pow(p);
-    return powered.mean(new int[] {1}).pow(p.pow(-1));
+    NDArray powered = x.clip(eps, Float.MAX_VALUE).pow(p);            // clip takes its bounds natively: autograd-safe
+    // 1/p as ones/p, not p.pow(-1): DJL wraps a Number operand in a Java buffer it frees at once, while autograd keeps
+    // it for the backward pass (see Ops.mul)
+    NDArray inverse = p.getManager().ones(p.getShape(), p.getDataType()).div(p);
+    return powered.mean(new int[] {1}).pow(inverse);
   }
 
   @Override

@@ -177,4 +177,35 @@ class PoolingTest {
     assertArrayEquals(new double[cls.length], cls, 0.0, "the class token is not pooled");
     assertTrue(java.util.Arrays.stream(g).anyMatch(v -> v > 0), "patch tokens get a gradient");
   }
+
+  @Test
+  void exponentGradientSurvivesAGarbageCollectionBeforeBackward() {
+    // DJL frees a Number operand's Java buffer right after the op while autograd keeps the tensor for backward: after a
+    // GC and fresh direct buffers such a gradient reads garbage. GeM's 1/p must be a tensor torch owns.
+    NDArray x = tokens().abs().add(0.1);
+    GeM gem = ready(new GeM(3, 1e-6));
+    double[] expected = gradientOfP(gem, x, false);
+    double[] afterGc = gradientOfP(gem, x, true);
+    assertArrayEquals(expected, afterGc, 0.0);
+    assertTrue(Double.isFinite(expected[0]) && expected[0] != 0, "dL/dp = " + expected[0]);
+  }
+
+  private double[] gradientOfP(GeM gem, NDArray x, boolean churn) {
+    try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+      NDArray y = gem.forward(x).sum();
+      if (churn) {
+        List<java.nio.ByteBuffer> junk = new java.util.ArrayList<>();
+        for (int r = 0; r < 3; r++) System.gc();
+        for (int i = 0; i < 20_000; i++) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder());
+          b.putDouble(0, 1e-30);
+          junk.add(b);
+        }
+      }
+      gc.backward(y);
+    }
+    double[] g = gem.exponent().value().getGradient().toDoubleArray();
+    gem.exponent().value().getGradient().subi(gem.exponent().value().getGradient());
+    return g;
+  }
 }

@@ -1,0 +1,89 @@
+package dev.vlt.analysis;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.vlt.data.image.EvalTransform;
+import dev.vlt.data.image.Raster8;
+import dev.vlt.models.ContrastiveModel;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tokenize.Tokenizer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model's eval inputs — images through its eval preprocessing, texts through its tokenizer — and batched, normalised
+ * embeddings from any {@link ContrastiveModel} (the same path as {@code dev.vlt.infer.Embedder}, which is bound to CLIP
+ * model folders).
+ */
+public final class ModelInputs {
+  private final EvalTransform transform;
+  private final Tokenizer tokenizer;
+  private final int batchSize;
+
+  public ModelInputs(EvalTransform transform, Tokenizer tokenizer, int batchSize) {
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    this.transform = transform;
+    this.tokenizer = tokenizer;
+    this.batchSize = batchSize;
+  }
+
+  /** images → normalised pixels [N, 3, S, S] in {@code manager}. */
+  public NDArray pixels(NDManager manager, List<Raster8> images) {
+    int s = transform.imageSize();
+    int per = 3 * s * s;
+    float[] pixels = new float[images.size() * per];
+    for (int i = 0; i < images.size(); i++) transform.applyInto(images.get(i), pixels, i * per, null);
+    return manager.create(pixels, new Shape(images.size(), 3, s, s));
+  }
+
+  /** texts → token ids [N, context] in {@code manager}. */
+  public NDArray ids(NDManager manager, List<String> texts) {
+    return manager.create(tokenizer.tokenize(texts));
+  }
+
+  /** L2-normalised image embeddings [N][E], in input order. */
+  public float[][] embedImages(ContrastiveModel model, List<Raster8> images) {
+    float[][] out = new float[images.size()][];
+    for (int from = 0; from < images.size(); from += batchSize) {
+      List<Raster8> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        copyRows(model.encodeImage(pixels(m, chunk), true), out, from);
+      }
+    }
+    return out;
+  }
+
+  /** L2-normalised text embeddings [N][E], in input order. */
+  public float[][] embedTexts(ContrastiveModel model, List<String> texts) {
+    float[][] out = new float[texts.size()][];
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        copyRows(model.encodeText(ids(m, chunk), true), out, from);
+      }
+    }
+    return out;
+  }
+
+  /** Rows of features [n, E] into out[from .. from + n). */
+  static void copyRows(NDArray features, float[][] out, int from) {
+    int n = (int) features.getShape().get(0);
+    int d = (int) features.getShape().get(1);
+    float[] flat = features.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    for (int i = 0; i < n; i++) out[from + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public int imageSize() {
+    return transform.imageSize();
+  }
+}

@@ -1,0 +1,208 @@
+package dev.vlt.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.analysis.HeadStats;
+import dev.vlt.eval.MarkdownTable;
+import dev.vlt.report.Plots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one report of an experiment: a table of every run's metrics as mean ± sample standard deviation over the seeds
+ * (with parameters and training throughput), every run's training curve on one plot, the per-block head CKA, and
+ * {@code results.json} with every number per seed.
+ */
+public final class ExperimentReport {
+  /** The files written. */
+  public record Written(Path markdown, Path json, List<Path> plots) {}
+
+  /** A mean and a spread over seeds. */
+  record Stat(double mean, double std, int n) {
+    /** Over the finite values of {@code xs} (a metric a run does not have is NaN); n = 0 when there are none. */
+    static Stat of(List<Double> all) {
+      List<Double> xs = all.stream().filter(Double::isFinite).toList();
+      double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+      return new Stat(mean, xs.size() > 1 ? Math.sqrt(ss / (xs.size() - 1)) : 0, xs.size());
+    }
+
+    String format(int decimals) {
+      if (n == 0) return "—";
+      String f = "%." + decimals + "f";
+      return String.format(Locale.ROOT, f + " ± " + f, mean, std);
+    }
+  }
+
+  private static final int SMOOTH = 10;
+
+  private ExperimentReport() {}
+
+  static Written write(ExperimentSpec spec, String dataDescription, int vocab, List<RunResult> results, Path out)
+      throws IOException {
+    Files.createDirectories(out);
+    List<String> runs = spec.runs().stream().map(ExperimentSpec.RunSpec::name).toList();
+    List<String> columns = new ArrayList<>(new LinkedHashSet<>(results.stream().flatMap(r -> r.metrics().keySet().stream()).toList()));
+    List<Path> plots = new ArrayList<>();
+    // one colour per config (mean over seeds) reads at a glance; every seed's own curve is in the second plot
+    Path curves = out.resolve("curves.png");
+    Map<String, double[][]> means = new LinkedHashMap<>();
+    for (String run : runs) {
+      List<double[]> losses = results.stream().filter(r -> r.run().equals(run)).map(RunResult::loss).toList();
+      if (!losses.isEmpty()) means.put(run, smoothed(mean(losses)));
+    }
+    Plots.lines(curves, "training loss, mean over seeds (last " + SMOOTH + " steps)", "step", means);
+    plots.add(curves);
+    Path bySeed = out.resolve("curves-by-seed.png");
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    for (RunResult r : results) series.put((runs.indexOf(r.run()) + 1) + "/" + r.seed(), smoothed(r.loss()));
+    Plots.lines(bySeed, "training loss of every run (config number / seed)", "step", series);
+    plots.add(bySeed);
+    Path cka = out.resolve("cka.png");
+    Map<String, double[][]> perLayer = new LinkedHashMap<>();
+    for (String run : runs) perLayer.put(run, meanOverSeeds(results, run));
+    Plots.lines(cka, "head CKA, image vs caption, per block (mean over heads, seeds)", "block", perLayer);
+    plots.add(cka);
+
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(spec.title()).append("\n\n");
+    if (!spec.question().isEmpty()) md.append(spec.question()).append("\n\n");
+    ExperimentSpec.Budget b = spec.budget();
+    md.append("**Setup.** ").append(dataDescription).append(". Budget for every run: ").append(b.steps()).append(" steps of ")
+        .append(b.batchSize()).append(" pairs, AdamW lr ").append(b.lr()).append(" (").append(b.warmup())
+        .append(" warmup steps, cosine), weight decay ").append(b.weightDecay()).append(", gradient clip ").append(b.gradClip())
+        .append("; seeds ").append(b.seeds()).append(". Tokenizer: byte-level BPE of ").append(vocab)
+        .append(" tokens trained on the training captions, context ").append(spec.contextLength())
+        .append(". For a given seed every run sees the same pairs in the same order and starts from weights drawn with that seed.")
+        .append(" Cells are mean ± sample standard deviation over the ").append(b.seeds().size()).append(" seeds.\n\n");
+    List<String> header = new ArrayList<>(List.of("run"));
+    header.addAll(columns);
+    header.addAll(List.of("params (shared)", "samples/s"));
+    List<List<String>> rows = new ArrayList<>();
+    for (String run : runs) {
+      List<RunResult> mine = results.stream().filter(r -> r.run().equals(run)).toList();
+      if (mine.isEmpty()) continue;
+      List<String> row = new ArrayList<>(List.of(run));
+      for (String c : columns) row.add(Stat.of(mine.stream().map(r -> r.metrics().getOrDefault(c, Double.NaN)).toList()).format(3));
+      var p = mine.get(0).parameters();
+      row.add(String.format(Locale.ROOT, "%,d (%,d)", p.total(), p.shared()));
+      row.add(Stat.of(mine.stream().map(RunResult::samplesPerSecond).toList()).format(0));
+      rows.add(row);
+    }
+    md.append(MarkdownTable.render(header, rows)).append('\n');
+    md.append("Columns: zero-shot top-1 with the set's prompt ensemble; retrieval R@1 text→image and image→text; linear-probe ")
+        .append("top-1 on frozen image features; modality gap = distance between the image and caption centroids of ")
+        .append(spec.analysisPairs()).append(" matched test pairs (normalised embeddings), matched cos = their mean cosine; ")
+        .append("head CKA = linear CKA between a head's token-averaged output on the images and on their captions, averaged ")
+        .append("over heads and the blocks both modalities run; entropy gap = mean |image − text| normalised attention entropy ")
+        .append("per head. pool p = the learned GeM exponent (mean over GGeM's groups), pool p spread = max − min over the ")
+        .append("groups. samples/s is training throughput on a shared 2-core machine (noisy).\n\n");
+    md.append("![training loss](curves.png)\n\n");
+    md.append("Every run's own curve, numbered by config (");
+    for (int i = 0; i < runs.size(); i++) md.append(i == 0 ? "" : ", ").append(i + 1).append(" = ").append(runs.get(i));
+    md.append("):\n\n![training loss per seed](curves-by-seed.png)\n\n![head CKA per block](cka.png)\n\n");
+    md.append("## Every run\n\n");
+    List<String> perSeedHeader = new ArrayList<>(List.of("run", "seed"));
+    perSeedHeader.addAll(columns);
+    perSeedHeader.add("final loss");
+    List<List<String>> perSeed = new ArrayList<>();
+    for (RunResult r : results) {
+      List<String> row = new ArrayList<>(List.of(r.run(), Long.toString(r.seed())));
+      for (String c : columns) {
+        Double v = r.metrics().get(c);
+        row.add(v == null ? "—" : String.format(Locale.ROOT, "%.3f", v));
+      }
+      row.add(String.format(Locale.ROOT, "%.3f", smoothed(r.loss())[1][r.loss().length - 1]));
+      perSeed.add(row);
+    }
+    md.append(MarkdownTable.render(perSeedHeader, perSeed)).append('\n');
+    md.append("## Model configs\n\n");
+    ObjectMapper json = new ObjectMapper();
+    for (ExperimentSpec.RunSpec run : spec.runs()) {
+      RunResult any = results.stream().filter(r -> r.run().equals(run.name())).findFirst().orElse(null);
+      md.append("- **").append(run.name()).append("**");
+      if (any != null) md.append(" — ").append(any.parameters().describe());
+      md.append(": `").append(json.writeValueAsString(run.modelCfg())).append("`\n");
+    }
+    Path mdFile = out.resolve("report.md");
+    Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
+    Path jsonFile = out.resolve("results.json");
+    Files.writeString(jsonFile, json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(json, spec, results, runs, columns)) + "\n",
+        StandardCharsets.UTF_8);
+    return new Written(mdFile, jsonFile, plots);
+  }
+
+  /** Mean of the last {@link #SMOOTH} steps at each step: {steps 1..n, values}. */
+  static double[][] smoothed(double[] loss) {
+    double[][] xy = new double[2][loss.length];
+    double sum = 0;
+    for (int i = 0; i < loss.length; i++) {
+      sum += loss[i];
+      if (i >= SMOOTH) sum -= loss[i - SMOOTH];
+      xy[0][i] = i + 1;
+      xy[1][i] = sum / Math.min(i + 1, SMOOTH);
+    }
+    return xy;
+  }
+
+  /** Element-wise mean of equal-length curves. */
+  static double[] mean(List<double[]> curves) {
+    double[] out = new double[curves.get(0).length];
+    for (double[] c : curves) for (int i = 0; i < out.length; i++) out[i] += c[i] / curves.size();
+    return out;
+  }
+
+  /** A run's per-block head CKA averaged over its seeds, as a plot series. */
+  private static double[][] meanOverSeeds(List<RunResult> results, String run) {
+    List<double[][]> curves = results.stream().filter(r -> r.run().equals(run)).map(r -> r.analysis().perLayer(HeadStats::cka)).toList();
+    return new double[][] {curves.get(0)[0], mean(curves.stream().map(c -> c[1]).toList())};
+  }
+
+  private static ObjectNode toJson(ObjectMapper json, ExperimentSpec spec, List<RunResult> results, List<String> runs,
+      List<String> columns) {
+    ObjectNode root = json.createObjectNode();
+    root.put("title", spec.title());
+    ObjectNode summary = root.putObject("summary");
+    for (String run : runs) {
+      ObjectNode s = summary.putObject(run);
+      List<RunResult> mine = results.stream().filter(r -> r.run().equals(run)).toList();
+      if (mine.isEmpty()) continue;
+      for (String c : columns) {
+        Stat st = Stat.of(mine.stream().map(r -> r.metrics().getOrDefault(c, Double.NaN)).toList());
+        if (st.n() == 0) continue;                                    // a metric this run does not have
+        s.putObject(c).put("mean", st.mean()).put("std", st.std()).put("n", st.n());
+      }
+      s.put("parameters", mine.get(0).parameters().total()).put("shared_parameters", mine.get(0).parameters().shared());
+      Stat sps = Stat.of(mine.stream().map(RunResult::samplesPerSecond).toList());
+      s.putObject("samples_per_second").put("mean", sps.mean()).put("std", sps.std());
+    }
+    ArrayNode all = root.putArray("runs");
+    for (RunResult r : results) {
+      ObjectNode o = all.addObject();
+      o.put("run", r.run()).put("seed", r.seed()).put("samples_per_second", r.samplesPerSecond());
+      ObjectNode m = o.putObject("metrics");
+      r.metrics().forEach(m::put);
+      ObjectNode p = o.putObject("parameters");
+      p.put("total", r.parameters().total()).put("shared", r.parameters().shared()).put("image", r.parameters().image())
+          .put("text", r.parameters().text());
+      ArrayNode heads = o.putArray("heads");
+      for (HeadStats h : r.analysis().heads()) {
+        heads.addObject().put("layer", h.layer()).put("head", h.head()).put("shared", h.shared()).put("cka", h.cka())
+            .put("image_entropy", h.imageEntropy()).put("text_entropy", h.textEntropy());
+      }
+      ArrayNode loss = o.putArray("loss");
+      for (double v : r.loss()) loss.add(v);
+    }
+    return root;
+  }
+}
