@@ -24,6 +24,7 @@ final class TrainProgress implements TrainListener, AutoCloseable {
   private long steps;
   private long startNanos;
   private String lastEval = "";
+  private double rate;  // samples/s, smoothed: single steps jitter with the machine's load
 
   TrainProgress(PrintStream out, boolean terminal, int logEvery) {
     this.out = out;
@@ -45,7 +46,8 @@ final class TrainProgress implements TrainListener, AutoCloseable {
 
   @Override
   public void stepped(StepMetrics m) {
-    String figures = String.format(Locale.ROOT, "loss %.4f lr %.2e %.0f samples/s", m.loss(), m.lr(), m.samplesPerSecond());
+    rate = rate == 0 ? m.samplesPerSecond() : 0.9 * rate + 0.1 * m.samplesPerSecond();
+    String figures = String.format(Locale.ROOT, "loss %.4f lr %.2e %.0f samples/s", m.loss(), m.lr(), rate);
     if (bar != null) {
       bar.stepTo(m.step());
       bar.setExtraMessage(figures + lastEval);

@@ -91,10 +91,7 @@ public final class ShapesSource implements BatchSource {
 
   /** A caption index in [0, n) from (seed, sample), independent of batch size and thread. */
   private static int pick(long seed, long sample, int n) {
-    long z = seed * 0x9E3779B97F4A7C15L + sample;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return (int) Math.floorMod(z ^ (z >>> 31), (long) n);
+    return (int) Math.floorMod(SplitMix.mix(seed, sample), (long) n);
   }
 
   @Override

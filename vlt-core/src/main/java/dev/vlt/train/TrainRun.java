@@ -112,16 +112,30 @@ public final class TrainRun implements AutoCloseable {
     }
   }
 
-  /** A new run in {@code dir} (created; must not hold a run already). */
+  /** A new run in {@code dir}, which must be absent or empty; on failure nothing is left behind. */
   public static TrainRun create(Path dir, TrainConfig cfg) throws IOException {
     if (Files.exists(dir.resolve(CONFIG))) {
       throw new IllegalArgumentException("--out " + dir + " already holds a run (" + CONFIG + "): pass --resume to continue it, or choose another --out");
     }
     if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out " + dir + " is not empty; choose a new or empty folder");
+      }
+    }
     Files.createDirectories(dir);
-    TrainRun run = new TrainRun(dir, cfg, new Checkpoints(dir.resolve(CHECKPOINTS)));
-    Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(cfg.toJson(JSON)) + "\n");
-    return run;
+    TrainRun run = null;
+    try {
+      run = new TrainRun(dir, cfg, new Checkpoints(dir.resolve(CHECKPOINTS)));
+      Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(cfg.toJson(JSON)) + "\n");
+      return run;
+    } catch (RuntimeException | IOException e) {
+      if (run != null) run.close();
+      try (var entries = Files.list(dir)) {
+        for (Path p : entries.toList()) Checkpoints.deleteTree(p);
+      }
+      throw e;
+    }
   }
 
   /** Continues the run in {@code dir} from its latest checkpoint, with the config it was started with. */

@@ -227,11 +227,8 @@ public final class Trainer {
     return a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
   }
 
-  /** SplitMix64 of (seed, step), folded to the int torch's manual_seed takes through DJL. */
+  /** A generator seed from (seed, step), folded to the int torch's manual_seed takes through DJL. */
   static int stepSeed(long seed, long step) {
-    long z = seed * 0x9E3779B97F4A7C15L + step + 1;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return (int) ((z ^ (z >>> 31)) & 0x7FFFFFFF);
+    return (int) (SplitMix.mix(seed, step + 1) & 0x7FFFFFFF);
   }
 }
