@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pretrained", paramLabel = "DIR", description = "Model folder to fine-tune instead of a fresh model.") Path pretrained;
   @Option(names = "--data", description = "Training data: 'shapes' (default).") String data;
   @Option(names = "--loss", description = "contrastive (CLIP, default) or sigmoid (SigLIP).") String loss;
-  @Option(names = "--shapes-objects", paramLabel = "N", description = "At most N objects per ShapesWorld image (1-4).") Integer shapesObjects;
+  @Option(names = "--shapes-objects", paramLabel = "N", description = "At most N objects per ShapesWorld image (1-4; default 1).") Integer shapesObjects;
   @Option(names = "--batch-size", description = "Batch size per micro-batch (default 64).") Integer batchSize;
   @Option(names = "--accum-freq", paramLabel = "N", description = "Micro-batches per optimizer step (default 1).") Integer accumFreq;
   @Option(names = "--train-num-samples", paramLabel = "N", description = "Samples per epoch (default 4096).") Integer trainNumSamples;
