@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
   @Option(names = "--beta2", description = "AdamW beta2 (default 0.98).") Double beta2;
   @Option(names = "--eps", description = "AdamW epsilon (default 1e-6).") Double eps;
-  @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default 10% of the run).") Integer warmup;
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default 10%% of the run).") Integer warmup;
   @Option(names = "--grad-clip-norm", paramLabel = "NORM", description = "Clip the global gradient norm (default 1; 0 = off).") Double gradClipNorm;
   @Option(names = "--lock-image", description = "Freeze the image tower (LiT).") Boolean lockImage;
   @Option(names = "--lock-text", description = "Freeze the text tower.") Boolean lockText;
