@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pretrained", paramLabel = "DIR", description = "Model folder to fine-tune instead of a fresh model.") Path pretrained;
   @Option(names = "--data", description = "Training data: 'shapes' (default).") String data;
   @Option(names = "--loss", description = "contrastive (CLIP, default) or sigmoid (SigLIP).") String loss;
-  @Option(names = "--shapes-objects", paramLabel = "N", description = "At most N objects per ShapesWorld image (1-4).") Integer shapesObjects;
+  @Option(names = "--shapes-objects", paramLabel = "N", description = "At most N objects per ShapesWorld image (1-4; default 1).") Integer shapesObjects;
   @Option(names = "--batch-size", description = "Batch size per micro-batch (default 64).") Integer batchSize;
   @Option(names = "--accum-freq", paramLabel = "N", description = "Micro-batches per optimizer step (default 1).") Integer accumFreq;
   @Option(names = "--train-num-samples", paramLabel = "N", description = "Samples per epoch (default 4096).") Integer trainNumSamples;
@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
   @Option(names = "--beta2", description = "AdamW beta2 (default 0.98).") Double beta2;
   @Option(names = "--eps", description = "AdamW epsilon (default 1e-6).") Double eps;
-  @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default 10% of the run).") Integer warmup;
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default 10%% of the run).") Integer warmup;
   @Option(names = "--grad-clip-norm", paramLabel = "NORM", description = "Clip the global gradient norm (default 1; 0 = off).") Double gradClipNorm;
   @Option(names = "--lock-image", description = "Freeze the image tower (LiT).") Boolean lockImage;
   @Option(names = "--lock-text", description = "Freeze the text tower.") Boolean lockText;

@@ -25,10 +25,29 @@ public final class RunPlots {
     long terms = metrics.isEmpty() ? 0 : iterable(metrics.get(metrics.size() - 1).fieldNames()).stream()
         .filter(k -> k.endsWith("_loss")).count();
     plot(dir.resolve(LOSS), "Training loss", metrics, k -> k.endsWith("_loss") || terms > 1 && k.equals("loss"), written);
-    plot(dir.resolve(LR), "Learning rate", metrics, k -> k.equals("lr"), written);
+    // xchart labels an axis of values near 1e-4 unreadably: plot the rate in units of its own power of ten
+    double peak = metrics.stream().mapToDouble(l -> l.path("lr").asDouble(0)).max().orElse(0);
+    int exponent = peak > 0 ? (int) Math.floor(Math.log10(peak)) : 0;
+    double unit = Math.pow(10, exponent);
+    plot(dir.resolve(LR), exponent == 0 ? "Learning rate" : "Learning rate (×1e" + exponent + ")", scaled(metrics, "lr", unit),
+        k -> k.equals("lr"), written);
     plot(dir.resolve(ZEROSHOT), "Zero-shot top-1 accuracy (test: held-out colour×shape combos)", metrics,
         k -> k.endsWith("_top1") || k.endsWith("_top1_heldout") || k.startsWith("chance"), written);
     return written;
+  }
+
+  private static List<JsonNode> scaled(List<JsonNode> metrics, String key, double unit) {
+    List<JsonNode> out = new ArrayList<>(metrics.size());
+    for (JsonNode line : metrics) {
+      if (line.has(key)) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) line).deepCopy();
+        copy.put(key, line.get(key).asDouble() / unit);
+        out.add(copy);
+      } else {
+        out.add(line);
+      }
+    }
+    return out;
   }
 
   private static List<String> iterable(Iterator<String> it) {

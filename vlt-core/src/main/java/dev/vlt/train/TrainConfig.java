@@ -16,7 +16,7 @@ import dev.vlt.models.ConfigReader;
  * @param loss "contrastive" (CLIP) or "sigmoid" (SigLIP)
  * @param trainNumSamples samples per epoch of an endless source (open_clip's --train-num-samples)
  * @param steps total optimizer steps; 0 means epochs × steps per epoch
- * @param shapesObjects the most objects in a ShapesWorld training image (1-4)
+ * @param shapesObjects the most objects in a ShapesWorld training image (1-4; default 1)
  */
 public record TrainConfig(String model, String pretrained, String data, String loss, int batchSize, int accumFreq,
     long trainNumSamples, int epochs, long steps, Optim optim, boolean lockImage, boolean lockText, long seed,
@@ -94,7 +94,9 @@ public record TrainConfig(String model, String pretrained, String data, String l
     long seed = r.getInt("seed", 0);
     Cadence cadence = new Cadence(r.getInt("save_frequency", 1), r.getInt("zeroshot_frequency", 1),
         r.getInt("log_every_n_steps", 50));
-    int objects = r.getInt("shapes_objects", 4);
+    // one object per image: with several, colours and places already tell a batch's captions apart and the model never
+    // learns shapes (measured: shape accuracy at chance after 400 steps with 1-4 objects, 48% with one)
+    int objects = r.getInt("shapes_objects", 1);
     r.finish();
     return new TrainConfig(model, pretrained, data, loss, batch, accum, perEpoch, epochs, steps, optim, lockImage, lockText,
         seed, cadence, objects);

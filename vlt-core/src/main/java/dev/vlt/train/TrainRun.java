@@ -123,6 +123,7 @@ public final class TrainRun implements AutoCloseable {
         if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out " + dir + " is not empty; choose a new or empty folder");
       }
     }
+    boolean existed = Files.isDirectory(dir);
     Files.createDirectories(dir);
     TrainRun run = null;
     try {
@@ -131,8 +132,12 @@ public final class TrainRun implements AutoCloseable {
       return run;
     } catch (RuntimeException | IOException e) {
       if (run != null) run.close();
-      try (var entries = Files.list(dir)) {
-        for (Path p : entries.toList()) Checkpoints.deleteTree(p);
+      if (existed) {
+        try (var entries = Files.list(dir)) {
+          for (Path p : entries.toList()) Checkpoints.deleteTree(p);
+        }
+      } else {
+        Checkpoints.deleteTree(dir);
       }
       throw e;
     }

@@ -219,7 +219,7 @@ public final class Trainer {
     r.losses().forEach((k, v) -> terms.append(k).append('=').append(v).append(", "));
     return new NonFiniteLossException(step + 1, "step " + (step + 1) + " gave a non-finite loss or gradient (" + terms
         + "grad_norm=" + r.gradNorm() + ", lr=" + r.lr() + "); stopped before updating the weights. "
-        + lastGood.map(p -> "The last good checkpoint is " + p + " (resume with --resume; a lower --lr may help)")
+        + lastGood.map(p -> "The last good checkpoint is " + p + " (resume with --resume, or start again with a lower --lr)")
             .orElse("No checkpoint had been written yet."));
   }
 

@@ -47,18 +47,26 @@ class CocaShapesRun {
 
     List<String> corpus = new ArrayList<>();
     world.samples(Split.TRAIN, 0, 2000).forEach(s -> corpus.addAll(s.captions()));
-    try (LoadedCoca lc = CocaModels.create("coca-shapes", 1); NDManager opt = NDManager.newBaseManager()) {
-      TrainedBpe bpe = BpeTrainer.train(corpus, lc.coca().config().text().vocabSize());
-      bpe.save(out);
-      ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(out.resolve(TrainedBpe.VOCAB_FILE),
-          out.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
+    String init = System.getProperty("vlt.coca.init");  // a folder to continue training from, with its tokenizer
+    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create("coca-shapes", 1);
+        NDManager opt = NDManager.newBaseManager()) {
+      Path vocab = init != null ? Path.of(init) : out;
+      if (init == null) BpeTrainer.train(corpus, lc.coca().config().text().vocabSize()).save(out);
+      ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(vocab.resolve(TrainedBpe.VOCAB_FILE),
+          vocab.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
+      if (init != null) {
+        Files.createDirectories(out);
+        Files.copy(vocab.resolve(TrainedBpe.VOCAB_FILE), out.resolve(TrainedBpe.VOCAB_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(vocab.resolve(TrainedBpe.MERGES_FILE), out.resolve(TrainedBpe.MERGES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(),
           new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0), opt);
       long start = System.nanoTime();
       Map<String, Double> first = null;
       Map<String, Double> log = null;
+      long offset = Long.getLong("vlt.coca.offset", 0);  // where in the train stream a continued run starts
       for (int step = 0; step < steps; step++) {
-        List<ShapesSample> samples = world.samples(Split.TRAIN, (long) step * batch, batch).toList();
+        List<ShapesSample> samples = world.samples(Split.TRAIN, offset + (long) step * batch, batch).toList();
         List<String> texts = samples.stream().map(s -> s.captions().get(phrasing)).toList();
         try (NDScope scope = new NDScope()) {
           log = training.step(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), ShapesCaptions.ids(lc.manager(), tok, texts));
@@ -70,12 +78,13 @@ class CocaShapesRun {
       }
       double minutes = (System.nanoTime() - start) / 60e9;
       CocaModels.save(lc.coca(), lc.preprocess(), out);
+      if (init != null) report.append("Continued from ").append(init).append(". ");
       report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
           + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0; %.1f min wall clock on the shared 2-core machine. "
           + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
           + "Updates skipped for a non-finite gradient: %d.%n%n",
           steps, batch, maxObjects, phrasing, lr, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
-          log.get("contrastive_loss"), log.get("caption_loss"), bpe.vocabSize(), training.stepsSkipped()));
+          log.get("contrastive_loss"), log.get("caption_loss"), tok.vocabSize(), training.stepsSkipped()));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
       Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
       StringBuilder examples = new StringBuilder("| split | generated (greedy) | reference caption 0 | correct |\n|---|---|---|---|\n");

@@ -63,6 +63,6 @@ class TrainRunTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainRun.create(dir, Tiny.config("{'model': 'no-such-model'}")));
     assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
-    assertTrue(!Files.exists(dir.resolve(TrainRun.CONFIG)));
+    assertTrue(!Files.exists(dir), "the folder the failed start created is removed");
   }
 }
