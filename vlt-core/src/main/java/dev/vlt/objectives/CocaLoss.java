@@ -2,6 +2,7 @@ package dev.vlt.objectives;
 
 import ai.djl.ndarray.NDArray;
 import dev.vlt.models.coca.CocaOutput;
+import dev.vlt.tensor.Ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,8 +28,8 @@ public record CocaLoss(double contrastiveWeight, double captionWeight, int padId
     NDArray contrastive = ContrastiveLoss.compute(out.imageFeatures(), out.textFeatures(), out.logitScale()).total();
     NDArray caption = CaptionLoss.compute(out.captionLogits(), out.captionLabels(), padId);
     Map<String, NDArray> terms = new LinkedHashMap<>();
-    terms.put("contrastive_loss", contrastive.mul((float) contrastiveWeight));
-    terms.put("caption_loss", caption.mul((float) captionWeight));
+    terms.put("contrastive_loss", Ops.mul(contrastive, contrastiveWeight));
+    terms.put("caption_loss", Ops.mul(caption, captionWeight));
     return new LossTerms(terms);
   }
 }
