@@ -32,4 +32,22 @@ public final class Engines {
     ensureStarted();
     return JniUtils.getNumThreads();
   }
+
+  /**
+   * Which oneMKL kernels fp32 matrix products get. On AMD processors oneMKL takes a generic path unless the launcher
+   * preloads native/mkl-on-amd.c (about half the speed of its AVX-512 kernels on Zen 5); the text says which applies.
+   */
+  public static String mklDispatch() {
+    boolean amd;
+    try {
+      amd = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")).contains("AuthenticAMD");
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown (no /proc/cpuinfo)";
+    }
+    if (!amd) return "oneMKL's own choice (not an AMD processor)";
+    String preload = System.getenv("LD_PRELOAD");
+    return preload != null && preload.contains("libvlt-mkl-amd")
+        ? "by CPU features on AMD (native/mkl-on-amd.c preloaded)"
+        : "generic path on AMD: slow; run through ./vlt, which preloads native/mkl-on-amd.c";
+  }
 }
