@@ -14,6 +14,7 @@ import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.eval.MarkdownTable;
 import dev.vlt.eval.suite.EvalSet;
 import dev.vlt.eval.suite.EvalSets;
+import dev.vlt.models.LoadedModel;
 import dev.vlt.models.msclip.MsClipFolder;
 import dev.vlt.report.Plots;
 import dev.vlt.tokenize.Tokenizers;
@@ -63,14 +64,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (pairs < 2) throw new IllegalArgumentException("--pairs must be at least 2, got " + pairs);
     List<ModalityAnalysis> results = new ArrayList<>();
     for (Path dir : models) {
-      try (MsClipFolder.Loaded lm = MsClipFolder.load(dir)) {
-        ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withImageSize(lm.model().imageSize());
+      try (LoadedModel lm = MsClipFolder.load(dir)) {
+        ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withImageSize(lm.msclip().imageSize());
         List<EvalSet> sets = EvalSets.open(List.of(data), shapes, Math.max(pairs * 2, 20), msg -> {
           throw new IllegalArgumentException("--data " + data + ": " + msg);
         });
         Pairs p = Pairs.from(sets.get(0), pairs);
         ModelInputs inputs = new ModelInputs(new EvalTransform(lm.preprocess()), Tokenizers.forModelDir(dir, tokenizer), 64);
-        results.add(ModalityAnalyzer.run(dir.getFileName().toString(), lm.model(), inputs, p));
+        results.add(ModalityAnalyzer.run(dir.getFileName().toString(), lm.msclip(), inputs, p));
       }
     }
     Files.createDirectories(out);

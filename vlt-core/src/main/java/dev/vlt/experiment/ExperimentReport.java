@@ -105,8 +105,11 @@ public final class ExperimentReport {
         .append(spec.analysisPairs()).append(" matched test pairs (normalised embeddings), matched cos = their mean cosine; ")
         .append("head CKA = linear CKA between a head's token-averaged output on the images and on their captions, averaged ")
         .append("over heads and the blocks both modalities run; entropy gap = mean |image − text| normalised attention entropy ")
-        .append("per head. pool p = the learned GeM exponent (mean over GGeM's groups), pool p spread = max − min over the ")
-        .append("groups. samples/s is training throughput on a shared 2-core machine (noisy).\n\n");
+        .append("per head. ");
+    if (columns.contains(RunResult.POOL_P_SPREAD)) {
+      md.append("pool p = the learned GeM exponent (mean over GGeM's groups), pool p spread = max − min over the groups. ");
+    }
+    md.append("samples/s is training throughput on a shared 2-core machine (noisy).\n\n");
     md.append("![training loss](curves.png)\n\n");
     md.append("Every run's own curve, numbered by config (");
     for (int i = 0; i < runs.size(); i++) md.append(i == 0 ? "" : ", ").append(i + 1).append(" = ").append(runs.get(i));

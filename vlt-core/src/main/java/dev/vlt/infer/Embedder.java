@@ -37,7 +37,7 @@ public final class Embedder implements AutoCloseable {
   public static Embedder open(String modelNameOrDir, Path tokenizerOverride) throws IOException {
     LoadedModel lm = Models.resolve(modelNameOrDir);
     try {
-      int ctx = lm.clip().config().text().contextLength();
+      int ctx = lm.model().contextLength();
       Tokenizer tok = lm.folder() != null
           ? Tokenizers.forModelDir(lm.folder(), tokenizerOverride)
           : tokenizerOverride != null ? Tokenizers.fromFile(tokenizerOverride, ctx, false)
@@ -60,7 +60,7 @@ public final class Embedder implements AutoCloseable {
       for (int i = 0; i < n; i++) transform.applyInto(images.get(from + i), pixels, i * per, null);
       try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
         NDArray batch = m.create(pixels, new Shape(n, 3, s, s));
-        copyRows(model.clip().encodeImage(batch, true), out, from);
+        copyRows(model.model().encodeImage(batch, true), out, from);
       }
     }
     return out;
@@ -74,7 +74,7 @@ public final class Embedder implements AutoCloseable {
       long[][] ids = tokenizer.tokenize(chunk);
       try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
         NDArray batch = m.create(ids);
-        copyRows(model.clip().encodeText(batch, true), out, from);
+        copyRows(model.model().encodeText(batch, true), out, from);
       }
     }
     return out;
@@ -89,7 +89,7 @@ public final class Embedder implements AutoCloseable {
 
   /** exp(logit_scale): the model's learned inverse temperature for zero-shot logits. */
   public float logitScale() {
-    return (float) Math.exp(model.clip().logitScale().value().getFloat());
+    return (float) Math.exp(model.model().logitScale().value().getFloat());
   }
 
   public LoadedModel model() {

@@ -27,6 +27,9 @@ public interface ContrastiveModel {
   /** The text context length in tokens. */
   int contextLength();
 
+  /** The joint embedding's width. */
+  int embedDim();
+
   /** images [B, 3, S, S] → [B, E]; L2-normalised when {@code normalize}. */
   default NDArray encodeImage(NDArray images, boolean normalize) {
     NDArray f = imageFeatures(images, Trace.NONE);

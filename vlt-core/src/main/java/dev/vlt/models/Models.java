@@ -12,6 +12,8 @@ import dev.vlt.io.SafeTensors;
 import dev.vlt.io.SafeTensorsWriter;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.models.msclip.MsClipConfig;
+import dev.vlt.models.msclip.MsClipFolder;
 import dev.vlt.tensor.Engines;
 import dev.vlt.tensor.Module;
 import java.io.IOException;
@@ -89,6 +91,7 @@ public final class Models {
       for (ModelSource s : sources()) if (Files.isDirectory(dir) && s.recognizes(dir)) return s.load(dir);
     }
     JsonNode root = readFolderConfig(dir);
+    if (MsClipConfig.isMsClip(root.get("model_cfg"))) return MsClipFolder.load(dir);
     ClipConfig cfg = ClipConfig.fromJson(root.get("model_cfg"));
     return load(dir.getFileName().toString(), dir, cfg, preprocess(root, cfg.vision().imageSize()), dir.resolve(WEIGHTS_FILE));
   }
@@ -155,7 +158,7 @@ public final class Models {
   }
 
   /**
-   * A folder path, a registry name (random weights, seed 0), or a name a {@link ModelSource} knows (e.g. a pretrained
+   * A folder path (CLIP or MS-CLIP), a registry name (random weights, seed 0), or a name a {@link ModelSource} knows (e.g. a pretrained
    * tag such as {@code ViT-B-32:laion2b_s34b_b79k}, downloaded on first use).
    */
   public static LoadedModel resolve(String nameOrPath) throws IOException {

@@ -98,7 +98,8 @@ public final class Tokenizers {
   private static JsonNode textConfig(Path modelDir) {
     Path config = modelDir.resolve("open_clip_config.json");
     if (!Files.exists(config)) return BpeFiles.JSON.createObjectNode();
-    return BpeFiles.readJson(config).path("model_cfg").path("text_cfg");
+    JsonNode modelCfg = BpeFiles.readJson(config).path("model_cfg");
+    return modelCfg.has("msclip_cfg") ? modelCfg.get("msclip_cfg") : modelCfg.path("text_cfg");  // MS-CLIP: one config for both
   }
 
   private static int contextLength(JsonNode textCfg, Path modelDir) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.analysis.Pairs;
+import dev.vlt.models.LoadedModel;
 import dev.vlt.models.msclip.MsClipFolder;
 import dev.vlt.tensor.Engines;
 import java.nio.file.Files;
@@ -44,8 +45,8 @@ class ExperimentRunnerTest {
       for (JsonNode l : r.get("loss")) assertTrue(Double.isFinite(l.asDouble()));
     }
     for (Path p : w.plots()) assertTrue(Files.size(p) > 1000, p + " is empty");
-    try (MsClipFolder.Loaded back = MsClipFolder.load(out.resolve("models").resolve("es-seed1"))) {
-      assertEquals("ggem", back.model().config().pool());
+    try (LoadedModel back = MsClipFolder.load(out.resolve("models").resolve("es-seed1"))) {
+      assertEquals("ggem", back.msclip().config().pool());
     }
   }
 

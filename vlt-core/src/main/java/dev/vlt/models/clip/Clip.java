@@ -60,4 +60,9 @@ public final class Clip extends Module implements ContrastiveModel {
   public int contextLength() {
     return cfg.text().contextLength();
   }
+
+  @Override
+  public int embedDim() {
+    return cfg.embedDim();
+  }
 }

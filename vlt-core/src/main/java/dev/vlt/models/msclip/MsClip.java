@@ -102,4 +102,9 @@ public final class MsClip extends Module implements ContrastiveModel {
   public int contextLength() {
     return cfg.contextLength();
   }
+
+  @Override
+  public int embedDim() {
+    return cfg.embedDim();
+  }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.Fixtures;
 import dev.vlt.Parity;
 import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
@@ -74,17 +75,17 @@ class MsClipParityTest {
       Map<String, NDArray> in = Parity.load(m, TINY.resolve("inputs.safetensors"));
       float[] before = model.encodeImage(in.get("images"), true).toFloatArray();
       MsClipFolder.save(model, PreprocessConfig.openai(cfg.imageSize()), tmp.resolve("ms"));
-      try (MsClipFolder.Loaded back = MsClipFolder.load(tmp.resolve("ms"))) {
-        assertEquals(cfg, back.model().config());
-        assertArrayEquals(before, back.model().encodeImage(in.get("images"), true).toFloatArray(), 0f);
+      try (LoadedModel back = MsClipFolder.load(tmp.resolve("ms"))) {
+        assertEquals(cfg, back.msclip().config());
+        assertArrayEquals(before, back.msclip().encodeImage(in.get("images"), true).toFloatArray(), 0f);
       }
       Clip clip = new Clip(tinyClip());
       clip.load(m, Parity.load(m, TINY.resolve("weights.safetensors")));
       Models.save(clip, PreprocessConfig.openai(32), tmp.resolve("clip"));
-      try (MsClipFolder.Loaded back = MsClipFolder.load(tmp.resolve("clip"))) {
-        assertTrue(back.model().config().sharing().isNone());
+      try (LoadedModel back = MsClipFolder.load(tmp.resolve("clip"))) {
+        assertTrue(back.msclip().config().sharing().isNone());
         assertArrayEquals(clip.encodeText(in.get("text"), true).toFloatArray(),
-            back.model().encodeText(in.get("text"), true).toFloatArray(), 1e-6f);
+            back.msclip().encodeText(in.get("text"), true).toFloatArray(), 1e-6f);
       }
     }
   }
