@@ -26,9 +26,17 @@ public final class CocaTraining {
   /**
    * @param steps total optimizer steps (the cosine schedule ends there)
    * @param clipNorm global gradient-norm limit; 0 turns clipping off
+   * @param tokenDropout probability that a caption token the decoder reads (not the start token, not padding) is replaced by
+   *     a random token, so that it predicts the next word from the image more than from the words before (word dropout,
+   *     Bowman et al. 2016); the targets and the contrastive text stay the true caption. 0 is open_clip's training.
    */
-  public record Settings(int steps, double lr, double weightDecay, int warmupSteps, double clipNorm) {
+  public record Settings(int steps, double lr, double weightDecay, int warmupSteps, double clipNorm, double tokenDropout) {
+    public Settings(int steps, double lr, double weightDecay, int warmupSteps, double clipNorm) {
+      this(steps, lr, weightDecay, warmupSteps, clipNorm, 0);
+    }
+
     public Settings {
+      if (!(tokenDropout >= 0 && tokenDropout < 1)) throw new IllegalArgumentException("token dropout must be in [0, 1), got " + tokenDropout);
       if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
       if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
       if (weightDecay < 0 || warmupSteps < 0 || clipNorm < 0) {
@@ -45,6 +53,7 @@ public final class CocaTraining {
   private int step;
   private int skipped;
   private int consecutiveSkips;
+  private final java.util.SplittableRandom dropoutRng = new java.util.SplittableRandom(0x5eed);
 
   /** @param optimizerManager owns the AdamW moments; it must outlive training (not a step scope) */
   public CocaTraining(Coca model, CocaLoss loss, Settings settings, NDManager optimizerManager) {
@@ -68,7 +77,7 @@ public final class CocaTraining {
     try (NDScope scope = new NDScope()) {
       LossTerms terms;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        CocaOutput o = model.forward(images, ids, Trace.NONE);
+        CocaOutput o = model.forward(images, ids, settings.tokenDropout() > 0 ? withTokenDropout(ids) : ids, Trace.NONE);
         terms = loss.compute(o);
         out.putAll(terms.values());
         out.put("total", out.values().stream().mapToDouble(Double::doubleValue).sum());
@@ -97,6 +106,19 @@ public final class CocaTraining {
     step++;
     model.train(false);
     return out;
+  }
+
+  /** ids with each token after the start token and before the padding replaced, with the dropout probability, at random. */
+  private NDArray withTokenDropout(NDArray ids) {
+    long[] v = ids.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+    int vocab = model.config().text().vocabSize();
+    long cols = ids.getShape().get(1);
+    for (int i = 0; i < v.length; i++) {
+      if (i % cols != 0 && v[i] != Coca.PAD_ID && dropoutRng.nextDouble() < settings.tokenDropout()) {
+        v[i] = 1 + dropoutRng.nextInt(vocab - 1);
+      }
+    }
+    return ids.getManager().create(v, ids.getShape()).toType(ids.getDataType(), false);
   }
 
   /** Linear warm-up to the peak, then half a cosine down to 0 at the last step. */

@@ -41,6 +41,7 @@ class CocaShapesRun {
     double lr = Double.parseDouble(System.getProperty("vlt.coca.lr", "7e-4"));
     int maxObjects = Integer.getInteger("vlt.coca.objects", 2);
     int phrasing = Integer.getInteger("vlt.coca.phrasing", 0);
+    double dropout = Double.parseDouble(System.getProperty("vlt.coca.dropout", "0"));
     Path out = Path.of(System.getProperty("vlt.coca.out", "target/coca-shapes"));
     ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withObjects(1, maxObjects));
     StringBuilder report = new StringBuilder();
@@ -60,7 +61,7 @@ class CocaShapesRun {
         Files.copy(vocab.resolve(TrainedBpe.MERGES_FILE), out.resolve(TrainedBpe.MERGES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(),
-          new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0), opt);
+          new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0, dropout), opt);
       long start = System.nanoTime();
       Map<String, Double> first = null;
       Map<String, Double> log = null;
@@ -80,10 +81,10 @@ class CocaShapesRun {
       CocaModels.save(lc.coca(), lc.preprocess(), out);
       if (init != null) report.append("Continued from ").append(init).append(". ");
       report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
-          + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0; %.1f min wall clock on the shared 2-core machine. "
+          + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0, decoder token dropout %.2f; %.1f min wall clock on the shared 2-core machine. "
           + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
           + "Updates skipped for a non-finite gradient: %d.%n%n",
-          steps, batch, maxObjects, phrasing, lr, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
+          steps, batch, maxObjects, phrasing, lr, dropout, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
           log.get("contrastive_loss"), log.get("caption_loss"), tok.vocabSize(), training.stepsSkipped()));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
       Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());

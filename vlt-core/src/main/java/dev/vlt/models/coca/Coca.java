@@ -53,14 +53,24 @@ public final class Coca extends Module {
    * with ids[:, :−1] against targets ids[:, 1:]. ids: [B, L] with a start token first and padding {@link #PAD_ID}.
    */
   public CocaOutput forward(NDArray images, NDArray ids, Trace trace) {
+    return forward(images, ids, ids, trace);
+  }
+
+  /**
+   * The training forward with a separate decoder input: the text tower's latent comes from {@code ids}, the decoder reads
+   * the text tower's states of {@code decoderIds} (same shape; e.g. ids with some tokens replaced, for token dropout) and is
+   * still scored against the true next tokens ids[:, 1:].
+   */
+  public CocaOutput forward(NDArray images, NDArray ids, NDArray decoderIds, Trace trace) {
     ImageEncoding image = visual.forward(images, trace);
     TextEncoding txt = text.forward(ids, trace);
+    TextEncoding decoderText = decoderIds == ids ? txt : text.forward(decoderIds, Trace.NONE);
     trace.put("image_features", image.latent());
     trace.put("image_embs", image.tokens());
     trace.put("text_features", txt.latent());
     trace.put("text_token_embs", txt.tokens());
     // the text tower sees all L tokens (its CLS attends over them); the decoder predicts token t+1 from tokens ≤ t
-    NDArray logits = textDecoder.forward(image.tokens(), txt.tokens().get(new NDIndex(":, :-1")), trace);
+    NDArray logits = textDecoder.forward(image.tokens(), decoderText.tokens().get(new NDIndex(":, :-1")), trace);
     NDArray labels = ids.get(new NDIndex(":, 1:"));
     return new CocaOutput(Ops.l2Normalize(image.latent()), Ops.l2Normalize(txt.latent()), logitScale.value().exp(),
         logits, labels);
