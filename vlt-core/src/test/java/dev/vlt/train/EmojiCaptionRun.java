@@ -42,12 +42,14 @@ class EmojiCaptionRun {
     assumeTrue(Boolean.getBoolean("vlt.emoji.run"), "a long training run: set -Dvlt.emoji.run=true");
     int steps = Integer.getInteger("vlt.emoji.steps", 200);
     int batch = Integer.getInteger("vlt.emoji.batch", 24);
+    double lr = Double.parseDouble(System.getProperty("vlt.emoji.lr", "7e-4"));
+    double dropout = Double.parseDouble(System.getProperty("vlt.emoji.dropout", "0"));
     Path dir = Fixtures.data("emoji-google-64");
     ObjectMapper json = new ObjectMapper();
     List<Pair> pairs = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("pairs.jsonl"))) {
       JsonNode n = json.readTree(line);
-      pairs.add(new Pair(n.get("file").asText(), n.get("name").asText(), n.get("split").asText().equals("train")));
+      pairs.add(new Pair(n.get("file").asText(), n.get("cldr_name").asText(), n.get("split").asText().equals("train")));
     }
     List<Pair> train = pairs.stream().filter(Pair::train).toList();
     List<Pair> test = pairs.stream().filter(p -> !p.train()).toList();
@@ -61,7 +63,7 @@ class EmojiCaptionRun {
       bpe.save(out);
       ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(out.resolve(TrainedBpe.VOCAB_FILE),
           out.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
-      CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(), new CocaTraining.Settings(steps, 7e-4, 0.1, 20, 1.0), opt);
+      CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(), new CocaTraining.Settings(steps, lr, 0.1, Math.max(20, Math.min(100, steps / 10)), 1.0, dropout), opt);
       SplittableRandom rng = new SplittableRandom(3);
       long start = System.nanoTime();
       Map<String, Double> log = null;
@@ -72,14 +74,15 @@ class EmojiCaptionRun {
           log = training.step(ShapesCaptions.pixels(lc.manager(), b.stream().map(p -> rgb.get(p.file())).toList(), lc.preprocess()),
               ShapesCaptions.ids(lc.manager(), tok, b.stream().map(Pair::name).toList()));
         }
-        if (step % 20 == 0 || step == steps - 1) System.out.printf(Locale.ROOT, "step %d/%d %s%n", step, steps, log);
+        if (step % Integer.getInteger("vlt.emoji.log", 20) == 0 || step == steps - 1) System.out.printf(Locale.ROOT, "step %d/%d %s%n", step, steps, log);
       }
       double minutes = (System.nanoTime() - start) / 60e9;
+      CocaModels.save(lc.coca(), lc.preprocess(), out);  // beside its tokenizer files: `vlt caption --model OUT` reads both
       Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
       StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "Training: %d steps of %d emoji train pairs "
-          + "(%d pairs, caption = CLDR name), AdamW lr 7e-4, %.1f min; final loss %.3f + %.3f; updates skipped for a "
-          + "non-finite gradient: %d.%n%n",
-          steps, batch, train.size(), minutes, log.get("contrastive_loss"), log.get("caption_loss"), training.stepsSkipped()));
+          + "(%d pairs, caption = CLDR name), AdamW lr %.1e, decoder token dropout %.2f, %.1f min; final loss %.3f + %.3f; "
+          + "updates skipped for a non-finite gradient: %d.%n%n",
+          steps, batch, train.size(), lr, dropout, minutes, log.get("contrastive_loss"), log.get("caption_loss"), training.stepsSkipped()));
       report.append("| split | images | exact name | BLEU-1 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|\n");
       StringBuilder examples = new StringBuilder("| split | generated (greedy) | true name |\n|---|---|---|\n");
       for (List<Pair> split : List.of(train.subList(0, 100), test.subList(0, 100))) {
