@@ -60,7 +60,7 @@ class CocaShapesRun {
         Files.copy(vocab.resolve(TrainedBpe.VOCAB_FILE), out.resolve(TrainedBpe.VOCAB_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(vocab.resolve(TrainedBpe.MERGES_FILE), out.resolve(TrainedBpe.MERGES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      CocaTraining training = new CocaTraining(lc.coca(), CocaLoss.defaults(),
+      CocaTraining training = steps == 0 ? null : new CocaTraining(lc.coca(), CocaLoss.defaults(),
           new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0, dropout), opt);
       long start = System.nanoTime();
       Map<String, Double> first = null;
@@ -79,33 +79,35 @@ class CocaShapesRun {
       }
       double minutes = (System.nanoTime() - start) / 60e9;
       CocaModels.save(lc.coca(), lc.preprocess(), out);
-      if (init != null) report.append("Continued from ").append(init).append(". ");
-      report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
+      if (init != null) report.append(steps == 0 ? "Evaluated " : "Continued from ").append(init).append(". ");
+      if (steps > 0) report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
           + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0, decoder token dropout %.2f; %.1f min wall clock on the shared 2-core machine. "
           + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
           + "Updates skipped for a non-finite gradient: %d.%n%n",
           steps, batch, maxObjects, phrasing, lr, dropout, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
           log.get("contrastive_loss"), log.get("caption_loss"), tok.vocabSize(), training.stepsSkipped()));
+      report.append(zeroShot(lc, tok, world));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
       Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
-      StringBuilder examples = new StringBuilder("| split | generated (greedy) | reference caption 0 | correct |\n|---|---|---|---|\n");
+      StringBuilder examples = new StringBuilder("| split | decoding | generated | reference caption 0 | correct |\n|---|---|---|---|---|\n");
       double testCorrect = 0;
       for (Split split : List.of(Split.VAL, Split.TEST)) {
         List<ShapesSample> samples = world.samples(split, 0, Integer.getInteger("vlt.coca.eval", 120)).toList();
         List<List<String>> refs = samples.stream().map(ShapesSample::captions).toList();
-        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Beam(3, 1.0))) {
+        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Beam(3, 1.0), new Decoding.Rerank(RERANK, 1.0))) {
           List<String> captions = caption(lc, gen, tok, samples, d);
           int correct = 0;
           for (int i = 0; i < samples.size(); i++) if (ShapesCaptions.correct(captions.get(i), samples.get(i))) correct++;
           CaptionScores sc = CaptionScores.compute(captions, refs);
-          String name = d instanceof Decoding.Beam ? "beam 3, length penalty 1" : "greedy";
+          String name = d instanceof Decoding.Beam ? "beam 3, length penalty 1"
+              : d instanceof Decoding.Rerank ? "beam " + RERANK + " re-ranked by contrastive similarity" : "greedy";
           report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d (%.0f%%) | %.3f | %.3f | %.3f | %.3f |%n", split.word(), name,
               samples.size(), correct, 100.0 * correct / samples.size(), sc.bleu1(), sc.bleu4(), sc.rougeL(), sc.ciderD()));
           System.out.printf("%s %s: %s, correct %d/%d%n", split, name, sc, correct, samples.size());
-          if (d instanceof Decoding.Greedy) {
-            if (split == Split.TEST) testCorrect = correct / (double) samples.size();
+          if (d instanceof Decoding.Greedy || d instanceof Decoding.Rerank) {
+            if (split == Split.TEST) testCorrect = Math.max(testCorrect, correct / (double) samples.size());
             for (int i = 0; i < 8; i++) {
-              examples.append(String.format("| %s | %s | %s | %s |%n", split.word(), captions.get(i), samples.get(i).caption(),
+              examples.append(String.format("| %s | %s | %s | %s | %s |%n", split.word(), name, captions.get(i), samples.get(i).caption(),
                   ShapesCaptions.correct(captions.get(i), samples.get(i)) ? "yes" : "no"));
             }
           }
@@ -118,6 +120,38 @@ class CocaShapesRun {
       assertTrue(testCorrect > 0.5, "held-out captions correct only " + testCorrect);
     }
     assertTrue(Files.exists(out.resolve("open_clip_model.safetensors")));
+  }
+
+  private static final int RERANK = 16;
+
+  /**
+   * CoCa's contrastive half on its own: single-object images of each split classified among all 42 colour×shape classes
+   * by image-text cosine, each class's text the mean embedding of "a small …" and "a large …". Says whether the image
+   * features know a held-out combination even when the decoder does not write it.
+   */
+  private static String zeroShot(LoadedCoca lc, ClipBpeTokenizer tok, ShapesWorld world) {
+    List<dev.vlt.data.shapes.Combo> classes = dev.vlt.data.shapes.Combo.all();
+    StringBuilder md = new StringBuilder("CoCa's contrastive towers, zero-shot among all 42 colour×shape classes:");
+    try (NDScope scope = new NDScope(); dev.vlt.tensor.NoGrad ng = dev.vlt.tensor.NoGrad.open()) {
+      List<String> prompts = new ArrayList<>();
+      for (var c : classes) {
+        prompts.add("a small " + c.name());
+        prompts.add("a large " + c.name());
+      }
+      NDArray t = lc.coca().encodeText(ShapesCaptions.ids(lc.manager(), tok, prompts), true);
+      NDArray classText = dev.vlt.tensor.Ops.l2Normalize(t.reshape(classes.size(), 2, -1).mean(new int[] {1}));  // [42, E]
+      for (Split split : List.of(Split.VAL, Split.TEST)) {
+        List<ShapesSample> samples = world.samples(split, 0, Integer.getInteger("vlt.coca.eval", 120)).toList();
+        NDArray img = lc.coca().encodeImage(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), true);
+        long[] pred = img.matMul(classText.transpose()).argMax(1).toLongArray();
+        int right = 0;
+        for (int i = 0; i < samples.size(); i++) {
+          if (samples.get(i).scene().size() == 1 && classes.get((int) pred[i]).equals(samples.get(i).scene().get(0).combo())) right++;
+        }
+        md.append(String.format(Locale.ROOT, " %s %d/%d (%.0f%%);", split.word(), right, samples.size(), 100.0 * right / samples.size()));
+      }
+    }
+    return md.append(" chance 2.4%.\n\n").toString();
   }
 
   private static List<String> caption(LoadedCoca lc, Generator gen, ClipBpeTokenizer tok, List<ShapesSample> samples, Decoding d) {

@@ -1,7 +1,7 @@
 package dev.vlt.models.coca;
 
 /** How {@link Generator} picks each next token. */
-public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decoding.Sample {
+public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decoding.Rerank, Decoding.Sample {
   /** The most probable token at every step (ties: the smaller id). */
   record Greedy() implements Decoding {}
 
@@ -13,6 +13,21 @@ public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decodin
     public Beam {
       if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
       if (!Double.isFinite(lengthPenalty)) throw new IllegalArgumentException("length penalty must be finite, got " + lengthPenalty);
+    }
+  }
+
+  /**
+   * Beam search as {@link Beam}, then its {@code width} finished captions re-ranked by the model's own contrastive towers:
+   * the caption whose text embedding is closest (cosine) to the image's wins. CoCa trains both heads on the same pairs; the
+   * decoder proposes fluent captions, the contrastive towers judge which one fits this image.
+   */
+  record Rerank(int width, double lengthPenalty) implements Decoding {
+    public Rerank {
+      new Beam(width, lengthPenalty);  // the same limits
+    }
+
+    Beam beam() {
+      return new Beam(width, lengthPenalty);
     }
   }
 

@@ -68,6 +68,7 @@ public final class Generator {
     try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
       NDArray imageTokens = model.encodeImage(images, Trace.NONE).tokens();        // [B, S, E], encoded once
       TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
+      if (decoding instanceof Decoding.Rerank r) return rerank(images, search.nBest(b, r.beam()));
       return search.run(b, decoding);
     }
   }
@@ -76,6 +77,39 @@ public final class Generator {
   public List<String> captions(NDArray images, Decoding decoding, Tokenizer tokenizer) {
     List<String> out = new ArrayList<>();
     for (int[] ids : generate(images, decoding)) out.add(tokenizer.decode(ids).trim());
+    return out;
+  }
+
+  /** Per image, the candidate whose contrastive text embedding has the highest cosine with the image's. */
+  private List<int[]> rerank(NDArray images, List<List<int[]>> candidates) {
+    NDManager m = images.getManager();
+    float[] image = model.encodeImage(images, true).toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
+    int e = image.length / candidates.size();
+    int ctx = model.config().text().contextLength();
+    List<int[]> out = new ArrayList<>(candidates.size());
+    for (int i = 0; i < candidates.size(); i++) {
+      List<int[]> mine = candidates.get(i);
+      long[] ids = new long[mine.size() * ctx];  // [sot, caption, eot, 0 …]: the layout the text tower was trained on
+      for (int c = 0; c < mine.size(); c++) {
+        int[] caption = mine.get(c);
+        int n = Math.min(caption.length, ctx - 2);
+        ids[c * ctx] = sot;
+        for (int t = 0; t < n; t++) ids[c * ctx + 1 + t] = caption[t];
+        ids[c * ctx + 1 + n] = eot;
+      }
+      float[] text = model.encodeText(m.create(ids, new Shape(mine.size(), ctx)), true).toType(DataType.FLOAT32, false).toFloatArray();
+      int best = 0;
+      double bestCos = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < mine.size(); c++) {
+        double cos = 0;
+        for (int k = 0; k < e; k++) cos += (double) text[c * e + k] * image[i * e + k];
+        if (cos > bestCos) {
+          bestCos = cos;
+          best = c;
+        }
+      }
+      out.add(mine.get(best));
+    }
     return out;
   }
 

@@ -32,7 +32,8 @@ final class TokenSearch {
   }
 
   List<int[]> run(int images, Decoding decoding) {
-    if (decoding instanceof Decoding.Beam beam) return beam(images, beam);
+    if (decoding instanceof Decoding.Beam beam) return nBest(images, beam).stream().map(l -> l.get(0)).toList();
+    if (decoding instanceof Decoding.Rerank) throw new IllegalArgumentException("re-ranking needs the model: use Generator");
     return stepwise(images, decoding instanceof Decoding.Sample s ? s : null);
   }
 
@@ -121,7 +122,8 @@ final class TokenSearch {
   /** A finished caption and its length-normalised score Σ log p / n^α. */
   private record Done(int[] content, double score) {}
 
-  private List<int[]> beam(int images, Decoding.Beam beam) {
+  /** Beam search; per image its finished captions (at most the width), best score first. */
+  List<List<int[]>> nBest(int images, Decoding.Beam beam) {
     int width = beam.width();
     double alpha = beam.lengthPenalty();
     List<List<Hyp>> live = new ArrayList<>();
@@ -169,7 +171,7 @@ final class TokenSearch {
             || finished.size() == width && bestPossible(kept, len + 1, alpha) <= finished.get(width - 1).score();
       }
     }
-    List<int[]> out = new ArrayList<>(images);
+    List<List<int[]>> out = new ArrayList<>(images);
     for (int i = 0; i < images; i++) {
       List<Done> finished = done.get(i);
       if (!closed[i]) {
@@ -177,7 +179,7 @@ final class TokenSearch {
         for (Hyp h : live.get(i)) finished.add(new Done(h.content(), h.logProb() / Math.pow(h.tokens().length - 1, alpha)));
         finished.sort(best);
       }
-      out.add(finished.get(0).content());
+      out.add(finished.stream().limit(width).map(Done::content).toList());
     }
     return out;
   }
