@@ -60,7 +60,8 @@ class CocaShapesRun {
         Files.copy(vocab.resolve(TrainedBpe.VOCAB_FILE), out.resolve(TrainedBpe.VOCAB_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(vocab.resolve(TrainedBpe.MERGES_FILE), out.resolve(TrainedBpe.MERGES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      CocaTraining training = steps == 0 ? null : new CocaTraining(lc.coca(), CocaLoss.defaults(),
+      double clipWeight = Double.parseDouble(System.getProperty("vlt.coca.clipweight", "1"));
+      CocaTraining training = steps == 0 ? null : new CocaTraining(lc.coca(), new CocaLoss(clipWeight, 2.0, 0),
           new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0, dropout), opt);
       long start = System.nanoTime();
       Map<String, Double> first = null;
@@ -82,9 +83,9 @@ class CocaShapesRun {
       if (init != null) report.append(steps == 0 ? "Evaluated " : "Continued from ").append(init).append(". ");
       if (steps > 0) report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
           + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0, decoder token dropout %.2f; %.1f min wall clock on the shared 2-core machine. "
-          + "Loss (contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
+          + "Loss (%.0f x contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
           + "Updates skipped for a non-finite gradient: %d.%n%n",
-          steps, batch, maxObjects, phrasing, lr, dropout, minutes, first.get("contrastive_loss"), first.get("caption_loss"),
+          steps, batch, maxObjects, phrasing, lr, dropout, minutes, clipWeight, first.get("contrastive_loss"), first.get("caption_loss"),
           log.get("contrastive_loss"), log.get("caption_loss"), tok.vocabSize(), training.stepsSkipped()));
       report.append(zeroShot(lc, tok, world));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
