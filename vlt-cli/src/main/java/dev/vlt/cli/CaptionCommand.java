@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /** {@code vlt caption}: one caption per image from a CoCa model. */
 @Command(name = "caption", mixinStandardHelpOptions = true,
     description = {"Caption each IMAGE with a CoCa model: one caption per line, in argument order (--json: one JSON object per line).",
-        "Greedy by default; --beam N for beam search; --top-k / --top-p for seeded sampling."})
+        "Greedy by default; --beam N for beam search (--rerank: the N captions re-ranked with the model's contrastive",
+        "image-text similarity); --top-k / --top-p for seeded sampling."})
 public final class CaptionCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A CoCa model folder (open_clip layout) or a registry architecture (coca-tiny, coca-shapes; random weights).")
   String model;
@@ -39,6 +40,9 @@ public final class CaptionCommand implements Callable<Integer> {
 
   @Option(names = "--beam", paramLabel = "N", description = "Beam search with N beams.")
   Integer beam;
+
+  @Option(names = "--rerank", description = "With --beam N: pick among the N finished captions by beam score plus the model's contrastive image-text similarity.")
+  boolean rerank;
 
   @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "1.0", description = "Beam search ranks captions by log-probability / length^A (default: ${DEFAULT-VALUE}).")
   double lengthPenalty;
@@ -106,7 +110,8 @@ public final class CaptionCommand implements Callable<Integer> {
   private Decoding decoding() {
     boolean sampling = topK != null || topP != null;
     if (beam != null && sampling) throw new IllegalArgumentException("choose either --beam or --top-k/--top-p sampling, not both");
-    if (beam != null) return new Decoding.Beam(beam, lengthPenalty);
+    if (rerank && beam == null) throw new IllegalArgumentException("--rerank needs --beam N (the captions to choose among)");
+    if (beam != null) return rerank ? new Decoding.Rerank(beam, lengthPenalty) : new Decoding.Beam(beam, lengthPenalty);
     if (sampling) return new Decoding.Sample(topK == null ? 0 : topK, topP == null ? 1.0 : topP, temperature, seed);
     return Decoding.greedy();
   }

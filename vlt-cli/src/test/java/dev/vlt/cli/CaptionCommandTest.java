@@ -66,6 +66,8 @@ class CaptionCommandTest {
   void beamAndSeededSampling() {
     String beam = run(0, "caption", "--model", model.toString(), "--max-length", "4", "--beam", "2", a.toString());
     assertEquals(1, beam.split("\n").length);
+    String reranked = run(0, "caption", "--model", model.toString(), "--max-length", "4", "--beam", "3", "--rerank", a.toString(), b.toString());
+    assertEquals(2, reranked.split("\n").length);
     String s1 = run(0, "caption", "--model", model.toString(), "--max-length", "5", "--top-k", "50", "--seed", "3", a.toString(), b.toString());
     String s2 = run(0, "caption", "--model", model.toString(), "--max-length", "5", "--top-k", "50", "--seed", "3", a.toString(), b.toString());
     assertEquals(s1, s2, "the same seed gives the same captions");
@@ -75,6 +77,7 @@ class CaptionCommandTest {
   void userMistakesAreOneLineWithExitTwo() {
     String m = model.toString();
     run(2, "caption", "--model", m, "--beam", "2", "--top-k", "3", a.toString());
+    run(2, "caption", "--model", m, "--rerank", a.toString());     // nothing to re-rank without --beam
     run(1, "caption", "--model", m, tmp.resolve("missing.png").toString()); // skipped with one line, as embed/classify do
     run(2, "caption", "--model", m, "--max-length", "99", a.toString());
     run(2, "caption", "--model", "coca-tiny", a.toString());       // a registry model has no tokenizer of its own

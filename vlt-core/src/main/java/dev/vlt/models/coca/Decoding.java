@@ -17,9 +17,10 @@ public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decodin
   }
 
   /**
-   * Beam search as {@link Beam}, then its {@code width} finished captions re-ranked by the model's own contrastive towers:
-   * the caption whose text embedding is closest (cosine) to the image's wins. CoCa trains both heads on the same pairs; the
-   * decoder proposes fluent captions, the contrastive towers judge which one fits this image.
+   * Beam search as {@link Beam}, then its {@code width} finished captions re-ranked by the model's own contrastive towers
+   * as well: the caption with the highest beam score plus logit scale × cosine(text embedding, image embedding) wins, i.e.
+   * the most probable under decoder and contrastive head together. CoCa trains both heads on the same pairs; the decoder
+   * proposes fluent captions, the contrastive towers judge which one fits this image.
    */
   record Rerank(int width, double lengthPenalty) implements Decoding {
     public Rerank {

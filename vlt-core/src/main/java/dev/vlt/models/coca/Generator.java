@@ -80,15 +80,20 @@ public final class Generator {
     return out;
   }
 
-  /** Per image, the candidate whose contrastive text embedding has the highest cosine with the image's. */
-  private List<int[]> rerank(NDArray images, List<List<int[]>> candidates) {
+  /**
+   * Per image, the candidate maximising p_decoder · p_contrastive: its length-normalised log-probability plus the
+   * model's logit scale times the cosine between its contrastive text embedding and the image's (the log-softmax over
+   * the candidates, up to a constant shared by all of them). The decoder's term keeps degenerate candidates out.
+   */
+  private List<int[]> rerank(NDArray images, List<List<TokenSearch.Done>> candidates) {
     NDManager m = images.getManager();
     float[] image = model.encodeImage(images, true).toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
     int e = image.length / candidates.size();
     int ctx = model.config().text().contextLength();
+    double scale = Math.exp(model.logitScale().value().getFloat());
     List<int[]> out = new ArrayList<>(candidates.size());
     for (int i = 0; i < candidates.size(); i++) {
-      List<int[]> mine = candidates.get(i);
+      List<int[]> mine = candidates.get(i).stream().map(TokenSearch.Done::content).toList();
       long[] ids = new long[mine.size() * ctx];  // [sot, caption, eot, 0 …]: the layout the text tower was trained on
       for (int c = 0; c < mine.size(); c++) {
         int[] caption = mine.get(c);
@@ -99,12 +104,13 @@ public final class Generator {
       }
       float[] text = model.encodeText(m.create(ids, new Shape(mine.size(), ctx)), true).toType(DataType.FLOAT32, false).toFloatArray();
       int best = 0;
-      double bestCos = Double.NEGATIVE_INFINITY;
+      double bestScore = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < mine.size(); c++) {
         double cos = 0;
         for (int k = 0; k < e; k++) cos += (double) text[c * e + k] * image[i * e + k];
-        if (cos > bestCos) {
-          bestCos = cos;
+        double score = candidates.get(i).get(c).score() + scale * cos;
+        if (score > bestScore) {
+          bestScore = score;
           best = c;
         }
       }

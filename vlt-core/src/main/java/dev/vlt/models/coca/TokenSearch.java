@@ -32,7 +32,7 @@ final class TokenSearch {
   }
 
   List<int[]> run(int images, Decoding decoding) {
-    if (decoding instanceof Decoding.Beam beam) return nBest(images, beam).stream().map(l -> l.get(0)).toList();
+    if (decoding instanceof Decoding.Beam beam) return nBest(images, beam).stream().map(l -> l.get(0).content()).toList();
     if (decoding instanceof Decoding.Rerank) throw new IllegalArgumentException("re-ranking needs the model: use Generator");
     return stepwise(images, decoding instanceof Decoding.Sample s ? s : null);
   }
@@ -120,10 +120,10 @@ final class TokenSearch {
   private record Candidate(Hyp parent, int token, double logProb) {}
 
   /** A finished caption and its length-normalised score Σ log p / n^α. */
-  private record Done(int[] content, double score) {}
+  record Done(int[] content, double score) {}
 
-  /** Beam search; per image its finished captions (at most the width), best score first. */
-  List<List<int[]>> nBest(int images, Decoding.Beam beam) {
+  /** Beam search; per image its finished captions (at most the width) with their scores, best first. */
+  List<List<Done>> nBest(int images, Decoding.Beam beam) {
     int width = beam.width();
     double alpha = beam.lengthPenalty();
     List<List<Hyp>> live = new ArrayList<>();
@@ -171,7 +171,7 @@ final class TokenSearch {
             || finished.size() == width && bestPossible(kept, len + 1, alpha) <= finished.get(width - 1).score();
       }
     }
-    List<List<int[]>> out = new ArrayList<>(images);
+    List<List<Done>> out = new ArrayList<>(images);
     for (int i = 0; i < images; i++) {
       List<Done> finished = done.get(i);
       if (!closed[i]) {
@@ -179,7 +179,7 @@ final class TokenSearch {
         for (Hyp h : live.get(i)) finished.add(new Done(h.content(), h.logProb() / Math.pow(h.tokens().length - 1, alpha)));
         finished.sort(best);
       }
-      out.add(finished.stream().limit(width).map(Done::content).toList());
+      out.add(List.copyOf(finished.subList(0, Math.min(width, finished.size()))));
     }
     return out;
   }

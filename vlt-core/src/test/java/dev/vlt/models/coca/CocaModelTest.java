@@ -112,6 +112,24 @@ class CocaModelTest {
     }
   }
 
+  /** The 4-wide beam's finished captions for one image, as Generator's re-ranking sees them. */
+  private static List<TokenSearch.Done> nBest(Coca model, NDArray image, int maxLength) {
+    NDArray tokens = model.encodeImage(image, Trace.NONE).tokens();
+    TokenSearch search = new TokenSearch((prefixes, rows) -> {
+      NDManager m = image.getManager();
+      int len = prefixes[0].length;
+      long[] flat = new long[prefixes.length * len];
+      for (int r = 0; r < prefixes.length; r++) for (int t = 0; t < len; t++) flat[r * len + t] = prefixes[r][t];
+      NDArray img = tokens.repeat(0, prefixes.length);
+      float[] all = model.nextTokenLogits(img, m.create(flat, new Shape(prefixes.length, len))).toFloatArray();
+      int v = all.length / prefixes.length;
+      float[][] out = new float[prefixes.length][];
+      for (int r = 0; r < out.length; r++) out[r] = java.util.Arrays.copyOfRange(all, r * v, (r + 1) * v);
+      return out;
+    }, SOT, EOT, maxLength);
+    return search.nBest(1, new Decoding.Beam(4, 1.0)).get(0);
+  }
+
   @Test
   void greedyDecodingAgreesWithTheTeacherForcedForward() throws Exception {
     int n = 10;  // max length, start token included
@@ -141,6 +159,32 @@ class CocaModelTest {
       for (int i = 0; i < 2; i++) assertArrayEquals(sampled.get(i), again.get(i), "the same seed draws the same caption");
       for (int[] b : new Generator(model, SOT, EOT, 4).generate(images, new Decoding.Beam(2, 1.0))) {
         assertTrue(b.length <= 3, "max length 4 leaves 3 tokens after the start");
+      }
+      // re-ranking: the pick is one of the beam's finished captions, the best by beam score + scale × cosine, with each
+      // candidate's cosine recomputed here one caption at a time
+      List<int[]> reranked = gen.generate(images, new Decoding.Rerank(4, 1.0));
+      double scale = Math.exp(model.logitScale().value().getFloat());
+      NDArray imageEmb = model.encodeImage(images, true);
+      for (int i = 0; i < 2; i++) {
+        NDArray image = imageEmb.get(new NDIndex("{}:{}", i, i + 1));
+        double bestScore = Double.NEGATIVE_INFINITY;
+        int[] best = null;
+        boolean found = false;
+        for (TokenSearch.Done d : nBest(model, images.get(new NDIndex("{}:{}", i, i + 1)), n)) {
+          long[] ids = new long[model.config().text().contextLength()];
+          ids[0] = SOT;
+          for (int t = 0; t < d.content().length; t++) ids[t + 1] = d.content()[t];
+          ids[d.content().length + 1] = EOT;
+          double cos = model.encodeText(m.create(ids, new Shape(1, ids.length)), true).mul(image).sum().getFloat();
+          double score = d.score() + scale * cos;
+          if (score > bestScore) {
+            bestScore = score;
+            best = d.content();
+          }
+          found |= java.util.Arrays.equals(d.content(), reranked.get(i));
+        }
+        assertTrue(found, "the re-ranked caption is one of the beam's");
+        assertArrayEquals(best, reranked.get(i), "image " + i);
       }
       assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, EOT, 17));
       assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, 1000, 10));

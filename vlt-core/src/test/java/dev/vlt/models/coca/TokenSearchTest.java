@@ -51,6 +51,18 @@ class TokenSearchTest {
   }
 
   @Test
+  void nBestListsTheBeamsFinishedCaptionsBestFirst() {
+    TokenSearch s = search(perRow((p, i) -> trap(p)), 6);
+    List<TokenSearch.Done> two = s.nBest(1, new Decoding.Beam(2, 0)).get(0);
+    assertEquals(2, two.size());
+    assertArrayEquals(new int[] {B}, two.get(0).content());          // P = 0.36
+    assertArrayEquals(new int[] {A}, two.get(1).content());          // P = 0.24
+    assertEquals(Math.log(0.36), two.get(0).score(), 1e-6);
+    assertEquals(Math.log(0.24), two.get(1).score(), 1e-6);
+    assertThrows(IllegalArgumentException.class, () -> s.run(1, new Decoding.Rerank(2, 0)), "re-ranking needs the model");
+  }
+
+  @Test
   void beamSearchFindsTheMoreProbableCaptionGreedyMisses() {
     TokenSearch s = search(perRow((p, i) -> trap(p)), 6);
     assertArrayEquals(new int[] {A}, s.run(1, Decoding.greedy()).get(0));
