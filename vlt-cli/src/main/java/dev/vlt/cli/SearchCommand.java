@@ -56,7 +56,7 @@ public final class SearchCommand implements Callable<Integer> {
       double ms = (System.nanoTime() - t0) / 1e6;
       for (int i = 0; i < hits.size(); i++) print(i + 1, hits.get(i));
       if (!json) {
-        System.out.printf(Locale.ROOT, "(%d of %d vectors, %s search %.1f ms)%n", hits.size(), vi.info().count(), exact ? "exact" : "HNSW", ms);
+        System.out.printf(Locale.ROOT, "(%d of %d vectors, %s search %.1f ms in a cold JVM; 'vlt bench search' measures warm latency)%n", hits.size(), vi.info().count(), exact ? "exact" : "HNSW", ms);
       }
       return 0;
     }
