@@ -67,7 +67,9 @@ public final class Plots {
         .yAxisTitle(yLabel).build();
     style(chart.getStyler());
     chart.getStyler().setLegendVisible(false);
-    chart.getStyler().setXAxisLabelRotation(categories.size() > 8 ? 60 : 0);
+    // slant the labels when, written flat at ~7 px a character, the longest would not fit its bar's width
+    int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+    chart.getStyler().setXAxisLabelRotation(7 * longest > (width - 120) / categories.size() ? 60 : 0);
     chart.getStyler().setYAxisDecimalPattern("0.00");
     List<Double> ys = new ArrayList<>();
     for (double v : values) ys.add(v);
