@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * model has never seen. On request only: {@code -Dvlt.emoji.run=true [-Dvlt.emoji.steps=N] [-Dvlt.emoji.report=FILE]}.
  */
 class EmojiCaptionRun {
-  private record Pair(String file, String name, boolean train) {}
+  private record Pair(String file, String name, String category, boolean train) {}
 
   @Test
   void trainAndCaption() throws Exception {
@@ -49,7 +49,8 @@ class EmojiCaptionRun {
     List<Pair> pairs = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("pairs.jsonl"))) {
       JsonNode n = json.readTree(line);
-      pairs.add(new Pair(n.get("file").asText(), n.get("cldr_name").asText(), n.get("split").asText().equals("train")));
+      pairs.add(new Pair(n.get("file").asText(), n.get("cldr_name").asText(), n.get("category").asText(),
+          n.get("split").asText().equals("train")));
     }
     List<Pair> train = pairs.stream().filter(Pair::train).toList();
     List<Pair> test = pairs.stream().filter(p -> !p.train()).toList();
@@ -83,22 +84,42 @@ class EmojiCaptionRun {
           + "(%d pairs, caption = CLDR name), AdamW lr %.1e, decoder token dropout %.2f, %.1f min; final loss %.3f + %.3f; "
           + "updates skipped for a non-finite gradient: %d.%n%n",
           steps, batch, train.size(), lr, dropout, minutes, log.get("contrastive_loss"), log.get("caption_loss"), training.stepsSkipped()));
-      report.append("| split | images | exact name | BLEU-1 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|\n");
-      StringBuilder examples = new StringBuilder("| split | generated (greedy) | true name |\n|---|---|---|\n");
-      for (List<Pair> split : List.of(train.subList(0, 100), test.subList(0, 100))) {
+      Map<String, String> categoryOf = new java.util.HashMap<>();
+      for (Pair p : pairs) categoryOf.put(p.name(), p.category());
+      report.append("| split | decoding | images | exact name | an existing emoji name | name of the same category | BLEU-1 | ROUGE-L | CIDEr-D |\n"
+          + "|---|---|---|---|---|---|---|---|---|\n");
+      StringBuilder examples = new StringBuilder("| split | decoding | generated | true name |\n|---|---|---|---|\n");
+      List<Pair> trainSample = new ArrayList<>();
+      for (int i = 0; i < train.size(); i += 15) trainSample.add(train.get(i));  // ~100 spread over every category
+      for (List<Pair> split : List.of(trainSample, test)) {
         String name = split.get(0).train() ? "train" : "test";
-        List<String> captions = new ArrayList<>();
-        for (int i = 0; i < split.size(); i += 50) {
-          try (NDScope scope = new NDScope()) {
-            captions.addAll(gen.captions(ShapesCaptions.pixels(lc.manager(),
-                split.subList(i, i + 50).stream().map(p -> rgb.get(p.file())).toList(), lc.preprocess()), Decoding.greedy(), tok));
+        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Rerank(8, 1.0))) {
+          String how = d instanceof Decoding.Rerank ? "beam 8 re-ranked" : "greedy";
+          List<String> captions = new ArrayList<>();
+          for (int i = 0; i < split.size(); i += 50) {
+            try (NDScope scope = new NDScope()) {
+              captions.addAll(gen.captions(ShapesCaptions.pixels(lc.manager(),
+                  split.subList(i, Math.min(split.size(), i + 50)).stream().map(p -> rgb.get(p.file())).toList(), lc.preprocess()), d, tok));
+            }
+          }
+          int exact = 0;
+          int known = 0;
+          int sameCategory = 0;
+          for (int i = 0; i < split.size(); i++) {
+            if (captions.get(i).equals(split.get(i).name())) exact++;
+            String category = categoryOf.get(captions.get(i));
+            if (category != null) known++;
+            if (split.get(i).category().equals(category)) sameCategory++;
+          }
+          CaptionScores sc = CaptionScores.compute(captions, split.stream().map(p -> List.of(p.name())).toList());
+          int n = split.size();
+          report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d (%.0f%%) | %d (%.0f%%) | %d (%.0f%%) | %.3f | %.3f | %.3f |%n", name, how, n,
+              exact, 100.0 * exact / n, known, 100.0 * known / n, sameCategory, 100.0 * sameCategory / n, sc.bleu1(), sc.rougeL(), sc.ciderD()));
+          for (int i = 0; i < split.size(); i += split.size() / 10) {
+            examples.append("| ").append(name).append(" | ").append(how).append(" | ").append(captions.get(i)).append(" | ")
+                .append(split.get(i).name()).append(" |\n");
           }
         }
-        int exact = 0;
-        for (int i = 0; i < split.size(); i++) if (captions.get(i).equals(split.get(i).name())) exact++;
-        CaptionScores sc = CaptionScores.compute(captions, split.stream().map(p -> List.of(p.name())).toList());
-        report.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.3f |%n", name, split.size(), exact, sc.bleu1(), sc.rougeL(), sc.ciderD()));
-        for (int i = 0; i < 8; i++) examples.append("| ").append(name).append(" | ").append(captions.get(i)).append(" | ").append(split.get(i).name()).append(" |\n");
       }
       report.append("\n").append(examples);
       System.out.println(report);
