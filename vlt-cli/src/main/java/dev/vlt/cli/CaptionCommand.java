@@ -44,6 +44,9 @@ public final class CaptionCommand implements Callable<Integer> {
   @Option(names = "--rerank", description = "With --beam N: pick among the N finished captions by beam score plus the model's contrastive image-text similarity.")
   boolean rerank;
 
+  @Option(names = "--rerank-weight", paramLabel = "W", defaultValue = "1.0", description = "With --rerank: weight of the contrastive score against the beam's (default: ${DEFAULT-VALUE}; Infinity: contrastive only).")
+  double rerankWeight;
+
   @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "1.0", description = "Beam search ranks captions by log-probability / length^A (default: ${DEFAULT-VALUE}).")
   double lengthPenalty;
 
@@ -111,7 +114,7 @@ public final class CaptionCommand implements Callable<Integer> {
     boolean sampling = topK != null || topP != null;
     if (beam != null && sampling) throw new IllegalArgumentException("choose either --beam or --top-k/--top-p sampling, not both");
     if (rerank && beam == null) throw new IllegalArgumentException("--rerank needs --beam N (the captions to choose among)");
-    if (beam != null) return rerank ? new Decoding.Rerank(beam, lengthPenalty) : new Decoding.Beam(beam, lengthPenalty);
+    if (beam != null) return rerank ? new Decoding.Rerank(beam, lengthPenalty, rerankWeight) : new Decoding.Beam(beam, lengthPenalty);
     if (sampling) return new Decoding.Sample(topK == null ? 0 : topK, topP == null ? 1.0 : topP, temperature, seed);
     return Decoding.greedy();
   }

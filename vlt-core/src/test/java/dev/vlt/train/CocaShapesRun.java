@@ -95,13 +95,15 @@ class CocaShapesRun {
       for (Split split : List.of(Split.VAL, Split.TEST)) {
         List<ShapesSample> samples = world.samples(split, 0, Integer.getInteger("vlt.coca.eval", 120)).toList();
         List<List<String>> refs = samples.stream().map(ShapesSample::captions).toList();
-        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Beam(3, 1.0), new Decoding.Rerank(RERANK, 1.0))) {
+        for (Decoding d : List.of(Decoding.greedy(), new Decoding.Beam(3, 1.0), new Decoding.Rerank(RERANK, 1.0, 1.0),
+            new Decoding.Rerank(RERANK, 1.0, Double.POSITIVE_INFINITY))) {
           List<String> captions = caption(lc, gen, tok, samples, d);
           int correct = 0;
           for (int i = 0; i < samples.size(); i++) if (ShapesCaptions.correct(captions.get(i), samples.get(i))) correct++;
           CaptionScores sc = CaptionScores.compute(captions, refs);
           String name = d instanceof Decoding.Beam ? "beam 3, length penalty 1"
-              : d instanceof Decoding.Rerank ? "beam " + RERANK + " re-ranked by contrastive similarity" : "greedy";
+              : d instanceof Decoding.Rerank r ? "beam " + RERANK + " re-ranked, " + (Double.isInfinite(r.weight())
+                  ? "cosine alone" : "beam score + cosine") : "greedy";
           report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d (%.0f%%) | %.3f | %.3f | %.3f | %.3f |%n", split.word(), name,
               samples.size(), correct, 100.0 * correct / samples.size(), sc.bleu1(), sc.bleu4(), sc.rougeL(), sc.ciderD()));
           System.out.printf("%s %s: %s, correct %d/%d%n", split, name, sc, correct, samples.size());

@@ -18,13 +18,19 @@ public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decodin
 
   /**
    * Beam search as {@link Beam}, then its {@code width} finished captions re-ranked by the model's own contrastive towers
-   * as well: the caption with the highest beam score plus logit scale × cosine(text embedding, image embedding) wins, i.e.
-   * the most probable under decoder and contrastive head together. CoCa trains both heads on the same pairs; the decoder
-   * proposes fluent captions, the contrastive towers judge which one fits this image.
+   * as well: the caption with the highest beam score + weight × logit scale × cosine(text embedding, image embedding)
+   * wins. Weight 1 is the caption most probable under decoder and contrastive head together; an infinite weight ranks by
+   * the cosine alone. CoCa trains both heads on the same pairs; the decoder proposes fluent captions, the contrastive
+   * towers judge which one fits this image.
    */
-  record Rerank(int width, double lengthPenalty) implements Decoding {
+  record Rerank(int width, double lengthPenalty, double weight) implements Decoding {
     public Rerank {
       new Beam(width, lengthPenalty);  // the same limits
+      if (!(weight >= 0)) throw new IllegalArgumentException("re-ranking weight must be >= 0, got " + weight);
+    }
+
+    public Rerank(int width, double lengthPenalty) {
+      this(width, lengthPenalty, 1.0);
     }
 
     Beam beam() {

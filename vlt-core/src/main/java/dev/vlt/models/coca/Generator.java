@@ -68,7 +68,7 @@ public final class Generator {
     try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
       NDArray imageTokens = model.encodeImage(images, Trace.NONE).tokens();        // [B, S, E], encoded once
       TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
-      if (decoding instanceof Decoding.Rerank r) return rerank(images, search.nBest(b, r.beam()));
+      if (decoding instanceof Decoding.Rerank r) return rerank(images, search.nBest(b, r.beam()), r.weight());
       return search.run(b, decoding);
     }
   }
@@ -81,11 +81,12 @@ public final class Generator {
   }
 
   /**
-   * Per image, the candidate maximising p_decoder · p_contrastive: its length-normalised log-probability plus the
-   * model's logit scale times the cosine between its contrastive text embedding and the image's (the log-softmax over
-   * the candidates, up to a constant shared by all of them). The decoder's term keeps degenerate candidates out.
+   * Per image, the candidate maximising its length-normalised log-probability plus weight × the model's logit scale ×
+   * the cosine between its contrastive text embedding and the image's. At weight 1 that is p_decoder · p_contrastive (the
+   * log-softmax over the candidates, up to a constant shared by all of them), and the decoder's term keeps degenerate
+   * candidates out; an infinite weight ranks by the cosine alone.
    */
-  private List<int[]> rerank(NDArray images, List<List<TokenSearch.Done>> candidates) {
+  private List<int[]> rerank(NDArray images, List<List<TokenSearch.Done>> candidates, double weight) {
     NDManager m = images.getManager();
     float[] image = model.encodeImage(images, true).toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
     int e = image.length / candidates.size();
@@ -108,7 +109,7 @@ public final class Generator {
       for (int c = 0; c < mine.size(); c++) {
         double cos = 0;
         for (int k = 0; k < e; k++) cos += (double) text[c * e + k] * image[i * e + k];
-        double score = candidates.get(i).get(c).score() + scale * cos;
+        double score = Double.isInfinite(weight) ? cos : candidates.get(i).get(c).score() + weight * scale * cos;
         if (score > bestScore) {
           bestScore = score;
           best = c;

@@ -162,30 +162,33 @@ class CocaModelTest {
       }
       // re-ranking: the pick is one of the beam's finished captions, the best by beam score + scale × cosine, with each
       // candidate's cosine recomputed here one caption at a time
-      List<int[]> reranked = gen.generate(images, new Decoding.Rerank(4, 1.0));
       double scale = Math.exp(model.logitScale().value().getFloat());
       NDArray imageEmb = model.encodeImage(images, true);
-      for (int i = 0; i < 2; i++) {
-        NDArray image = imageEmb.get(new NDIndex("{}:{}", i, i + 1));
-        double bestScore = Double.NEGATIVE_INFINITY;
-        int[] best = null;
-        boolean found = false;
-        for (TokenSearch.Done d : nBest(model, images.get(new NDIndex("{}:{}", i, i + 1)), n)) {
-          long[] ids = new long[model.config().text().contextLength()];
-          ids[0] = SOT;
-          for (int t = 0; t < d.content().length; t++) ids[t + 1] = d.content()[t];
-          ids[d.content().length + 1] = EOT;
-          double cos = model.encodeText(m.create(ids, new Shape(1, ids.length)), true).mul(image).sum().getFloat();
-          double score = d.score() + scale * cos;
-          if (score > bestScore) {
-            bestScore = score;
-            best = d.content();
+      for (double weight : new double[] {1.0, 0.25, Double.POSITIVE_INFINITY}) {
+        List<int[]> reranked = gen.generate(images, new Decoding.Rerank(4, 1.0, weight));
+        for (int i = 0; i < 2; i++) {
+          NDArray image = imageEmb.get(new NDIndex("{}:{}", i, i + 1));
+          double bestScore = Double.NEGATIVE_INFINITY;
+          int[] best = null;
+          boolean found = false;
+          for (TokenSearch.Done d : nBest(model, images.get(new NDIndex("{}:{}", i, i + 1)), n)) {
+            long[] ids = new long[model.config().text().contextLength()];
+            ids[0] = SOT;
+            for (int t = 0; t < d.content().length; t++) ids[t + 1] = d.content()[t];
+            ids[d.content().length + 1] = EOT;
+            double cos = model.encodeText(m.create(ids, new Shape(1, ids.length)), true).mul(image).sum().getFloat();
+            double score = Double.isInfinite(weight) ? cos : d.score() + weight * scale * cos;
+            if (score > bestScore) {
+              bestScore = score;
+              best = d.content();
+            }
+            found |= java.util.Arrays.equals(d.content(), reranked.get(i));
           }
-          found |= java.util.Arrays.equals(d.content(), reranked.get(i));
+          assertTrue(found, "the re-ranked caption is one of the beam's");
+          assertArrayEquals(best, reranked.get(i), "image " + i + ", weight " + weight);
         }
-        assertTrue(found, "the re-ranked caption is one of the beam's");
-        assertArrayEquals(best, reranked.get(i), "image " + i);
       }
+      assertThrows(IllegalArgumentException.class, () -> new Decoding.Rerank(4, 1.0, -1));
       assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, EOT, 17));
       assertThrows(IllegalArgumentException.class, () -> new Generator(model, SOT, 1000, 10));
     }
