@@ -49,7 +49,7 @@ class CocaShapesRun {
     List<String> corpus = new ArrayList<>();
     world.samples(Split.TRAIN, 0, 2000).forEach(s -> corpus.addAll(s.captions()));
     String init = System.getProperty("vlt.coca.init");  // a folder to continue training from, with its tokenizer
-    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create("coca-shapes", 1);
+    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create(System.getProperty("vlt.coca.arch", "coca-shapes"), 1);
         NDManager opt = NDManager.newBaseManager()) {
       Path vocab = init != null ? Path.of(init) : out;
       if (init == null) BpeTrainer.train(corpus, lc.coca().config().text().vocabSize()).save(out);

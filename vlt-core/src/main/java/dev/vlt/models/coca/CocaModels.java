@@ -16,7 +16,7 @@ import java.util.List;
  * written here loads in open_clip (and open_clip's CoCa folders load here).
  */
 public final class CocaModels {
-  private static final List<String> ARCHITECTURES = List.of("coca-tiny", "coca-shapes");
+  private static final List<String> ARCHITECTURES = List.of("coca-tiny", "coca-shapes", "coca-shapes-small");
 
   private CocaModels() {}
 

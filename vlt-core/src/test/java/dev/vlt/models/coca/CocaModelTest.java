@@ -49,6 +49,9 @@ class CocaModelTest {
     assertEquals(16, cfg.maxDecodeLength());
     assertTrue(CocaConfig.isCoca(fixtureConfig()));
     CocaModels.config("coca-shapes");  // parses
+    CocaConfig small = CocaModels.config("coca-shapes-small");
+    assertEquals(8, small.vision().patchSize());
+    assertEquals(new PoolerConfig(16, 4), small.pooler());
     assertThrows(IllegalArgumentException.class, () -> Models.config("coca-tiny"), "CLIP's registry refuses CoCa");
   }
 
