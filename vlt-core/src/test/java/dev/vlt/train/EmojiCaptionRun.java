@@ -60,7 +60,7 @@ class EmojiCaptionRun {
     }
     Path out = Path.of(System.getProperty("vlt.emoji.out", "target/coca-emoji"));
     String init = System.getProperty("vlt.emoji.init");  // a trained folder to evaluate (with steps 0)
-    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create("coca-shapes", 2);
+    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create(System.getProperty("vlt.emoji.arch", "coca-shapes"), 2);
         NDManager opt = NDManager.newBaseManager()) {
       Path vocab = init != null ? Path.of(init) : out;
       if (init == null) BpeTrainer.train(train.stream().map(Pair::name).toList(), lc.coca().config().text().vocabSize()).save(out);

@@ -53,11 +53,23 @@ final class ShapesCaptions {
     return out;
   }
 
-  /** True when the caption names every object of the scene once and nothing else (order free). */
+  /**
+   * True when the caption is a well-formed list of the scene's objects, each once, and nothing else: after the articles,
+   * "and" and the size words, only colour-shape pairs remain, and they are exactly the scene's combinations (order free).
+   * "a small white white triangle" or "a red triangle star" is wrong even though it contains the right pair.
+   */
   static boolean correct(String caption, ShapesSample sample) {
-    List<Combo> named = new ArrayList<>(named(caption));
-    if (named.size() != sample.scene().size()) return false;
-    for (ShapeObject o : sample.scene().objects()) if (!named.remove(o.combo())) return false;
+    List<String> words = new ArrayList<>();
+    for (String w : caption.trim().split("[\\s,:]+")) {
+      if (!w.isEmpty() && !List.of("a", "an", "and", "small", "large").contains(w)) words.add(w);
+    }
+    List<Combo> named = named(caption);
+    if (words.size() != 2 * named.size() || named.size() != sample.scene().size()) return false;
+    for (int i = 0; i < named.size(); i++) {
+      if (!words.get(2 * i).equals(named.get(i).color().word()) || !words.get(2 * i + 1).equals(named.get(i).shape().word())) return false;
+    }
+    List<Combo> left = new ArrayList<>(named);
+    for (ShapeObject o : sample.scene().objects()) if (!left.remove(o.combo())) return false;
     return true;
   }
 }
