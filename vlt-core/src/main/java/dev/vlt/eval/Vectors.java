@@ -8,6 +8,20 @@ public final class Vectors {
    * Copies {@code x} [N, D] with every row scaled to unit L2 norm. An all-zero row stays zero (as {@code F.normalize}
    * with its epsilon does) rather than becoming NaN.
    */
+  /** rows[idx[0]], rows[idx[1]], … (the row arrays are shared, not copied). */
+  public static float[][] select(float[][] rows, int[] idx) {
+    float[][] out = new float[idx.length][];
+    for (int i = 0; i < idx.length; i++) out[i] = rows[idx[i]];
+    return out;
+  }
+
+  /** v[idx[0]], v[idx[1]], … */
+  public static int[] select(int[] v, int[] idx) {
+    int[] out = new int[idx.length];
+    for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
+    return out;
+  }
+
   public static float[][] normalize(float[][] x) {
     float[][] out = new float[x.length][];
     for (int i = 0; i < x.length; i++) out[i] = normalize(x[i]);

@@ -9,6 +9,8 @@ import dev.vlt.eval.Templates;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.eval.suite.EvalSet;
 import dev.vlt.models.ContrastiveModel;
+import static dev.vlt.eval.Vectors.select;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,20 +43,9 @@ final class RunEvaluation {
           select(set.test().labels(), labelled), set.classNames(), scale).metrics().top1());
     }
     if (set.test().hasCaptions()) {
-      List<Integer> rows = new ArrayList<>();
-      List<String> texts = new ArrayList<>();
-      List<Integer> owner = new ArrayList<>();
-      for (int i = 0; i < set.test().size(); i++) {
-        List<String> caps = set.test().captions().get(i);
-        if (caps.isEmpty()) continue;
-        for (String c : caps) {
-          texts.add(c);
-          owner.add(rows.size());
-        }
-        rows.add(i);
-      }
-      RetrievalMetrics r = Retrieval.evaluate(select(test, rows.stream().mapToInt(Integer::intValue).toArray()),
-          inputs.embedTexts(model, texts), owner.stream().mapToInt(Integer::intValue).toArray(), 1);
+      EvalSet.CaptionPairs pairs = set.test().captionPairs();
+      RetrievalMetrics r = Retrieval.evaluate(select(test, pairs.imageRows()), inputs.embedTexts(model, pairs.texts()),
+          pairs.owner(), 1);
       out.put(T2I, r.textToImage().get("R@1"));
       out.put(I2T, r.imageToText().get("R@1"));
     }
@@ -74,15 +65,4 @@ final class RunEvaluation {
     return IntStream.range(0, labels.length).filter(i -> labels[i] >= 0).toArray();
   }
 
-  private static float[][] select(float[][] rows, int[] idx) {
-    float[][] out = new float[idx.length][];
-    for (int i = 0; i < idx.length; i++) out[i] = rows[idx[i]];
-    return out;
-  }
-
-  private static int[] select(int[] v, int[] idx) {
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
-    return out;
-  }
 }

@@ -32,5 +32,29 @@ public record EvalSet(String name, String description, List<String> classNames, 
     public boolean hasCaptions() {
       return captions.stream().anyMatch(c -> !c.isEmpty());
     }
+
+    /** Every caption as a retrieval query, with the image it belongs to; images without captions are left out. */
+    public CaptionPairs captionPairs() {
+      List<Integer> rows = new java.util.ArrayList<>();
+      List<String> texts = new java.util.ArrayList<>();
+      List<Integer> owner = new java.util.ArrayList<>();
+      for (int i = 0; i < size(); i++) {
+        if (captions.get(i).isEmpty()) continue;
+        for (String c : captions.get(i)) {
+          texts.add(c);
+          owner.add(rows.size());
+        }
+        rows.add(i);
+      }
+      return new CaptionPairs(rows.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(texts),
+          owner.stream().mapToInt(Integer::intValue).toArray());
+    }
   }
+
+  /**
+   * @param imageRows the part's images that have captions, in order
+   * @param texts all their captions
+   * @param owner per text, its image's index in {@code imageRows}
+   */
+  public record CaptionPairs(int[] imageRows, List<String> texts, int[] owner) {}
 }

@@ -21,6 +21,8 @@ import dev.vlt.report.Plots;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import static dev.vlt.eval.Vectors.select;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,22 +95,13 @@ public final class EvalSuite {
   }
 
   private void retrieval(EvalSet set, float[][] test, Map<String, Result> own, HtmlReport html) {
-    List<Integer> imageRows = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    List<Integer> owner = new ArrayList<>();
-    for (int i = 0; i < set.test().size(); i++) {
-      List<String> caps = set.test().captions().get(i);
-      if (caps.isEmpty()) continue;
-      for (String c : caps) {
-        texts.add(c);
-        owner.add(imageRows.size());
-      }
-      imageRows.add(i);
-    }
-    int[] rows = imageRows.stream().mapToInt(Integer::intValue).toArray();
+    EvalSet.CaptionPairs pairs = set.test().captionPairs();
+    int[] rows = pairs.imageRows();
+    List<String> texts = pairs.texts();
+    int[] owner = pairs.owner();
     float[][] images = select(test, rows);
     float[][] textEmb = embedder.embedTexts(texts);
-    RetrievalMetrics r = Retrieval.evaluate(images, textEmb, owner.stream().mapToInt(Integer::intValue).toArray());
+    RetrievalMetrics r = Retrieval.evaluate(images, textEmb, owner);
     own.put("retrieval", r);
     // a few text queries with their top images, the true one framed
     List<ImageGrid.Row> gridRows = new ArrayList<>();
@@ -118,7 +111,7 @@ public final class EvalSuite {
       List<ImageGrid.Thumb> thumbs = new ArrayList<>();
       for (dev.vlt.eval.Hit h : hits.get(q)) {
         Raster8 img = set.test().images().get(rows[h.index()]);
-        thumbs.add(new ImageGrid.Thumb(toImage(img), String.format("%.3f", h.score()), h.index() == owner.get(q)));
+        thumbs.add(new ImageGrid.Thumb(toImage(img), String.format("%.3f", h.score()), h.index() == owner[q]));
       }
       gridRows.add(new ImageGrid.Row(texts.get(q), thumbs));
     }
@@ -153,15 +146,4 @@ public final class EvalSuite {
     return java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] >= 0).toArray();
   }
 
-  private static float[][] select(float[][] rows, int[] idx) {
-    float[][] out = new float[idx.length][];
-    for (int i = 0; i < idx.length; i++) out[i] = rows[idx[i]];
-    return out;
-  }
-
-  private static int[] select(int[] v, int[] idx) {
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
-    return out;
-  }
 }
