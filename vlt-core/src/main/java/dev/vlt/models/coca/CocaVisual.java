@@ -1,14 +1,13 @@
 package dev.vlt.models.coca;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.models.clip.VisionConfig;
 import dev.vlt.nn.Activation;
 import dev.vlt.nn.AttentionalPooler;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.PatchEmbed;
+import dev.vlt.nn.PatchTokens;
 import dev.vlt.nn.Transformer;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
@@ -24,8 +23,7 @@ import dev.vlt.tensor.Trace;
 public final class CocaVisual extends Module {
   private final VisionConfig cfg;
   private final PatchEmbed conv1;
-  private final Parameter classEmbedding;
-  private final Parameter positionalEmbedding;
+  private final PatchTokens tokens;
   private final LayerNorm lnPre;
   private final Transformer transformer;
   private final AttentionalPooler attnPool;
@@ -35,10 +33,8 @@ public final class CocaVisual extends Module {
   public CocaVisual(VisionConfig cfg, PoolerConfig pooler, int embedDim, Activation act) {
     this.cfg = cfg;
     int w = cfg.width();
-    double scale = Math.pow(w, -0.5);
     conv1 = child("conv1", new PatchEmbed(3, w, cfg.patchSize()));                  // weight [W, 3, P, P], no bias
-    classEmbedding = param("class_embedding", Init.normal(scale), w);
-    positionalEmbedding = param("positional_embedding", Init.normal(scale), cfg.grid() * cfg.grid() + 1L, w);
+    tokens = inline(new PatchTokens(w, cfg.grid()));
     lnPre = child("ln_pre", new LayerNorm(w));
     transformer = child("transformer", new Transformer(w, cfg.layers(), cfg.heads(), cfg.mlpRatio(), act, cfg.dropPath()));
     // queries of width E over tokens of width W: q_proj [E, E], k/v_proj [E, W] when W ≠ E
@@ -51,10 +47,7 @@ public final class CocaVisual extends Module {
   public ImageEncoding forward(NDArray images, Trace trace) {
     NDArray x = conv1.forward(images);                                                // [B, W, g, g]
     trace.put("vision.conv1_out", x);
-    long b = x.getShape().get(0);
-    x = x.reshape(b, cfg.width(), -1).transpose(0, 2, 1);                             // [B, g², W], row-major grid
-    NDArray cls = classEmbedding.value().toType(x.getDataType(), false).reshape(1, 1, cfg.width()).repeat(0, b);
-    x = NDArrays.concat(new NDList(cls, x), 1).add(positionalEmbedding.value());     // [B, 1+g², W]
+    x = tokens.forward(x);                                                            // [B, 1+g², W]
     trace.put("vision.embed_out", x);
     x = lnPre.forward(x);
     trace.put("vision.ln_pre_out", x);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.models.msclip.Sharing.SubLayer;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.PatchEmbed;
+import dev.vlt.nn.PatchTokens;
 import dev.vlt.nn.pool.Pooling;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
@@ -25,8 +26,7 @@ final class VisionEncoder extends Module {
   private final MsClipConfig cfg;
   private final PatchEmbed conv1;
   private final ConvStem stem;
-  private final Parameter classEmbedding;
-  private final Parameter positionalEmbedding;
+  private final PatchTokens tokens;
   private final LayerNorm lnPre;
   private final List<Block> blocks = new ArrayList<>();
   private final LayerNorm lnPost;
@@ -40,8 +40,7 @@ final class VisionEncoder extends Module {
     double scale = Math.pow(w, -0.5);
     conv1 = c.earlySpecialization() ? null : child("conv1", new PatchEmbed(3, w, c.patchSize()));
     stem = c.earlySpecialization() ? inline(new ConvStem(w, c.patchSize())) : null;
-    classEmbedding = param("class_embedding", Init.normal(scale), w);
-    positionalEmbedding = param("positional_embedding", Init.normal(scale), (long) c.grid() * c.grid() + 1, w);
+    tokens = inline(new PatchTokens(w, c.grid()));
     lnPre = child("ln_pre", new LayerNorm(w));
     // with early specialization the conv stem stands in for block 0, so the image side owns no part of it
     BlockStack own = child("transformer", new BlockStack(c, i -> i < c.firstVisionLayer()
@@ -66,10 +65,7 @@ final class VisionEncoder extends Module {
   NDArray forwardTokens(NDArray images, Trace trace) {
     NDArray x = stem != null ? stem.forward(images) : conv1.forward(images);         // [B, W, g, g]
     trace.put("vision.conv1_out", x);
-    long b = x.getShape().get(0);
-    x = x.reshape(b, cfg.width(), -1).transpose(0, 2, 1);                             // [B, g², W]
-    NDArray cls = classEmbedding.value().toType(x.getDataType(), false).reshape(1, 1, cfg.width()).repeat(0, b);
-    x = NDArrays.concat(new NDList(cls, x), 1).add(positionalEmbedding.value());
+    x = tokens.forward(x);                                                            // [B, 1+g², W]
     trace.put("vision.embed_out", x);
     x = lnPre.forward(x);
     trace.put("vision.ln_pre_out", x);
