@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Trace;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
@@ -66,9 +67,12 @@ public final class Generator {
   public List<int[]> generate(NDArray images, Decoding decoding) {
     int b = Math.toIntExact(images.getShape().get(0));
     try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
-      NDArray imageTokens = model.encodeImage(images, Trace.NONE).tokens();        // [B, S, E], encoded once
+      ImageEncoding encoded = model.encodeImage(images, Trace.NONE);                 // encoded once, for both heads
+      NDArray imageTokens = encoded.tokens();                                         // [B, S, E]
       TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
-      if (decoding instanceof Decoding.Rerank r) return rerank(images, search.nBest(b, r.beam()), r.weight());
+      if (decoding instanceof Decoding.Rerank r) {
+        return rerank(Ops.l2Normalize(encoded.latent()), search.nBest(b, r.beam()), r.weight());
+      }
       return search.run(b, decoding);
     }
   }
@@ -85,10 +89,12 @@ public final class Generator {
    * the cosine between its contrastive text embedding and the image's. At weight 1 that is p_decoder · p_contrastive (the
    * log-softmax over the candidates, up to a constant shared by all of them), and the decoder's term keeps degenerate
    * candidates out; an infinite weight ranks by the cosine alone.
+   *
+   * @param imageEmbeddings the images' normalised contrastive embeddings [B, E]
    */
-  private List<int[]> rerank(NDArray images, List<List<TokenSearch.Done>> candidates, double weight) {
-    NDManager m = images.getManager();
-    float[] image = model.encodeImage(images, true).toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
+  private List<int[]> rerank(NDArray imageEmbeddings, List<List<TokenSearch.Done>> candidates, double weight) {
+    NDManager m = imageEmbeddings.getManager();
+    float[] image = imageEmbeddings.toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
     int e = image.length / candidates.size();
     int ctx = model.config().text().contextLength();
     double scale = Math.exp(model.logitScale().value().getFloat());
