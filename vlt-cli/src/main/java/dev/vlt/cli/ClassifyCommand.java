@@ -55,6 +55,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         classifier = ZeroShot.classifier(perClass);
       }
       Images.Loaded loaded = Images.read(images);
+      if (loaded.images().isEmpty()) return 1;  // every file was skipped, each with its own line; nothing to classify
       float[][] img = e.embedImages(loaded.images());
       double[][] probs = dev.vlt.eval.Vectors.softmax(ZeroShot.logits(img, classifier, e.logitScale()));
       for (int i = 0; i < img.length; i++) {

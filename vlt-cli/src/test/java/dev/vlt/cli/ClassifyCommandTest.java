@@ -92,6 +92,11 @@ class ClassifyCommandTest {
         MERGES.toString(), "--images", bad.toString(), tmp.resolve("missing.jpg").toString()), exit);
     assertEquals(1, exit[0]);
     assertEquals("", out.strip());
+    // classify with no readable image at all: the same skips and exit code, not an error about empty embeddings
+    out = TokenizeCommandTest.capture(() -> Vlt.execute("classify", "--model", MODEL.toString(), "--tokenizer",
+        MERGES.toString(), "--labels", "a cat,a dog", bad.toString()), exit);
+    assertEquals(1, exit[0]);
+    assertEquals("", out.strip());
   }
 
   @Test
