@@ -15,9 +15,9 @@ import dev.vlt.eval.MarkdownTable;
 import dev.vlt.eval.suite.EvalSet;
 import dev.vlt.eval.suite.EvalSets;
 import dev.vlt.models.LoadedModel;
-import dev.vlt.models.msclip.MsClipFolder;
+import dev.vlt.models.Models;
+import dev.vlt.models.msclip.MsClip;
 import dev.vlt.report.Plots;
-import dev.vlt.tokenize.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,14 +64,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (pairs < 2) throw new IllegalArgumentException("--pairs must be at least 2, got " + pairs);
     List<ModalityAnalysis> results = new ArrayList<>();
     for (Path dir : models) {
-      try (LoadedModel lm = MsClipFolder.load(dir)) {
-        ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withImageSize(lm.msclip().imageSize());
+      try (LoadedModel lm = Models.resolve(dir.toString(), tokenizer)) {
+        MsClip model = MsClip.of(lm, lm.manager());  // a CLIP folder is the fully-separate MS-CLIP: the same keys and outputs
+        ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withImageSize(model.imageSize());
         List<EvalSet> sets = EvalSets.open(List.of(data), shapes, Math.max(pairs * 2, 20), msg -> {
           throw new IllegalArgumentException("--data " + data + ": " + msg);
         });
         Pairs p = Pairs.from(sets.get(0), pairs);
-        ModelInputs inputs = new ModelInputs(new EvalTransform(lm.preprocess()), Tokenizers.forModelDir(dir, tokenizer), 64);
-        results.add(ModalityAnalyzer.run(dir.getFileName().toString(), lm.msclip(), inputs, p));
+        ModelInputs inputs = new ModelInputs(new EvalTransform(lm.preprocess()), lm.tokenizer(), 64);
+        results.add(ModalityAnalyzer.run(dir.getFileName().toString(), model, inputs, p));
       }
     }
     Files.createDirectories(out);

@@ -31,8 +31,9 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (captions < 1) throw new IllegalArgumentException("--captions must be positive, got " + captions);
-    Path merges = tokenizer != null ? tokenizer : Tokenizers.defaultClipMerges();
-    TokenizerBench.Result r = TokenizerBench.run(ClipBpeTokenizer.fromMergesFile(merges, Tokenizers.DEFAULT_CONTEXT_LENGTH), captions);
+    ClipBpeTokenizer tok = tokenizer != null ? ClipBpeTokenizer.fromMergesFile(tokenizer, Tokenizers.DEFAULT_CONTEXT_LENGTH)
+        : Tokenizers.clip(Tokenizers.DEFAULT_CONTEXT_LENGTH);
+    TokenizerBench.Result r = TokenizerBench.run(tok, captions);
     double ratio = r.captionsPerSecond() / OPEN_CLIP_CAPTIONS_PER_SECOND;
     if (json) {
       System.out.printf(Locale.ROOT, "{\"bench\": \"tokenizer\", \"captions\": %d, \"captions_per_s\": %.0f, \"fresh_cache_captions_per_s\": %.0f, "

@@ -35,9 +35,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
     threads.apply();
     try (LoadedModel m = Models.create(model, 0)) {
-      double sps = ModelBench.trainSamplesPerSecond(m.clip(), batchSize, steps);
+      double sps = ModelBench.trainSamplesPerSecond(m.as(dev.vlt.models.clip.Clip.class), batchSize, steps);
       System.out.printf(Locale.ROOT, "%s CLIP training, batch %d: %.1f samples/s (%d parameters)%n", model, batchSize, sps,
-          m.clip().parameterCount());
+          m.as(dev.vlt.models.clip.Clip.class).parameterCount());
       if (model.equals("small") && batchSize == 32) {
         System.out.printf(Locale.ROOT, "  %.2fx eager PyTorch (%.0f samples/s on the reference machine; target >= 1x)%n",
             sps / TORCH_SAMPLES_PER_SECOND, TORCH_SAMPLES_PER_SECOND);

@@ -5,12 +5,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.data.image.PreprocessConfig;
-import dev.vlt.models.coca.CocaModels;
-import dev.vlt.models.coca.Decoding;
-import dev.vlt.models.coca.Generator;
-import dev.vlt.models.coca.LoadedCoca;
+import dev.vlt.models.Capability;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
+import dev.vlt.models.caption.CaptionModel;
+import dev.vlt.models.caption.Decoding;
+import dev.vlt.models.caption.Generator;
 import dev.vlt.tokenize.Tokenizer;
-import dev.vlt.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +24,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vlt caption}: one caption per image from a CoCa model. */
+/** {@code vlt caption}: one caption per image from any model that writes captions (CoCa). */
 @Command(name = "caption", mixinStandardHelpOptions = true,
-    description = {"Caption each IMAGE with a CoCa model: one caption per line, in argument order (--json: one JSON object per line).",
+    description = {"Caption each IMAGE with a model that writes captions (CoCa): one caption per line, in argument order (--json: one JSON object per line).",
         "Greedy by default; --beam N for beam search (--rerank: the N captions re-ranked with the model's contrastive",
         "image-text similarity); --top-k / --top-p for seeded sampling."})
 public final class CaptionCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A CoCa model folder (open_clip layout) or a registry architecture (coca-tiny, coca-shapes; random weights).")
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model folder that captions (CoCa, open_clip layout), or a registry architecture (coca-tiny; random weights).")
   String model;
 
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (PNG, JPEG, anything ImageIO reads).")
@@ -78,11 +79,12 @@ public final class CaptionCommand implements Callable<Integer> {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
     Decoding decoding = decoding();
     threads.apply();
-    try (LoadedCoca lc = CocaModels.resolve(model)) {
-      Tokenizer tok = tokenizer(lc);
-      int limit = lc.coca().config().maxDecodeLength();
-      Generator gen = Generator.of(lc.coca(), tok, maxLength != null ? maxLength : Math.min(30, limit));
-      PreprocessConfig pre = lc.preprocess();
+    try (LoadedModel lm = Models.resolve(model, tokenizer)) {
+      CaptionModel captioner = lm.require(Capability.CAPTIONING);
+      Tokenizer tok = lm.tokenizer();
+      int limit = captioner.maxDecodeLength();
+      Generator gen = Generator.of(captioner, tok, maxLength != null ? maxLength : Math.min(30, limit));
+      PreprocessConfig pre = lm.preprocess();
       ObjectMapper mapper = new ObjectMapper();
       PrintStream out = System.out;
       // one path for pixels: the model folder's PIL-exact eval transform; unreadable files are skipped with one line
@@ -95,7 +97,7 @@ public final class CaptionCommand implements Callable<Integer> {
         try (NDScope scope = new NDScope()) {
           float[] pixels = new float[n * 3 * s * s];
           for (int i = 0; i < n; i++) transform.applyInto(loaded.images().get(from + i), pixels, i * 3 * s * s, null);
-          NDArray batch = lc.manager().create(pixels, new Shape(n, 3, s, s));
+          NDArray batch = lm.manager().create(pixels, new Shape(n, 3, s, s));
           captions = gen.captions(batch, decoding, tok);
         }
         for (int i = 0; i < n; i++) {
@@ -117,13 +119,5 @@ public final class CaptionCommand implements Callable<Integer> {
     if (beam != null) return rerank ? new Decoding.Rerank(beam, lengthPenalty, rerankWeight) : new Decoding.Beam(beam, lengthPenalty);
     if (sampling) return new Decoding.Sample(topK == null ? 0 : topK, topP == null ? 1.0 : topP, temperature, seed);
     return Decoding.greedy();
-  }
-
-  private Tokenizer tokenizer(LoadedCoca lc) {
-    if (lc.folder() != null) return Tokenizers.forModelDir(lc.folder(), tokenizer);
-    if (tokenizer == null) {
-      throw new IllegalArgumentException("registry model " + lc.name() + " has no tokenizer of its own: pass --tokenizer FILE");
-    }
-    return Tokenizers.fromFile(tokenizer, lc.coca().config().text().contextLength(), false);
   }
 }

@@ -1,6 +1,6 @@
 package dev.vlt.cli;
 
-import dev.vlt.eval.Templates;
+import dev.vlt.data.Templates;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.infer.Embedder;
 import java.nio.file.Path;

@@ -6,7 +6,17 @@ import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
+import dev.vlt.data.DataOptions;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.DataSources;
+import dev.vlt.data.Sample;
+import dev.vlt.data.SkipReport;
+import dev.vlt.data.image.BadImageException;
+import dev.vlt.data.image.Raster8;
+import dev.vlt.report.ContactSheet;
 import java.awt.image.BufferedImage;
+import java.nio.file.NoSuchFileException;
+import java.util.Iterator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +27,14 @@ import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vlt data preview}: a PNG contact sheet of a dataset's samples, to look at before training on it. */
+/** {@code vlt data preview}: a PNG contact sheet of any data source's samples, to look at before training on it. */
 @Command(name = "preview", mixinStandardHelpOptions = true,
-    description = "Write a contact sheet (PNG) of samples with captions, boxes and masks, or with --video a row of frames per clip.")
+    description = {"Write a contact sheet (PNG) of the first samples of any --data source: images with their captions, labels and boxes.",
+        "For the built-in shapes: masks, referring expressions and questions too, or with --video a row of frames per clip."})
 public final class DataPreviewCommand implements Callable<Integer> {
   /** The {@code vlt data} group; preview is its first subcommand. */
   @Command(name = "data", mixinStandardHelpOptions = true, description = "Look at datasets.",
-      subcommands = {DataPreviewCommand.class})
+      subcommands = {DataPreviewCommand.class, DataExportCommand.class})
   public static final class Group implements Runnable {
     @Override
     public void run() {
@@ -31,8 +42,22 @@ public final class DataPreviewCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--data", defaultValue = ShapesWorld.NAME, description = "Dataset; the built-in 'shapes' (default).")
+  @Option(names = "--data", defaultValue = ShapesWorld.NAME, paramLabel = "SOURCE",
+      description = "shapes (default), a .csv/.tsv/.jsonl manifest, a class folder, .tar shards, or a bundled set (emoji, photos, ...).")
   String data;
+
+  @Option(names = "--csv-img-key", paramLabel = "KEY", description = "Manifest column/field of the image path.")
+  String csvImgKey;
+
+  @Option(names = "--csv-caption-key", paramLabel = "KEY", description = "Manifest column/field of the caption.")
+  String csvCaptionKey;
+
+  @Option(names = "--csv-separator", paramLabel = "C", description = "CSV separator (default by extension).")
+  String csvSeparator;
+
+  @Option(names = "--class-templates", paramLabel = "NAME|FILE", defaultValue = "photo",
+      description = "Prompt templates that caption a class folder's images (default ${DEFAULT-VALUE}).")
+  String classTemplates;
 
   @Option(names = "--out", required = true, description = "PNG file to write.")
   Path out;
@@ -61,10 +86,8 @@ public final class DataPreviewCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    if (!ShapesWorld.NAME.equals(data)) {
-      throw new IllegalArgumentException("--data " + data + ": preview knows only the built-in '" + ShapesWorld.NAME + "'");
-    }
     int count = n == null ? (video ? 4 : 16) : n;
+    if (!ShapesWorld.NAME.equals(data)) return previewSource(count);
     if (count < 1 || count > 400) throw new IllegalArgumentException("--n " + count + " is outside 1..400");
     int zoom = scale == null ? (video ? 3 : 4) : scale;
     if (zoom < 1 || zoom > 16) throw new IllegalArgumentException("--scale " + zoom + " is outside 1..16");
@@ -84,6 +107,48 @@ public final class DataPreviewCommand implements Callable<Integer> {
     if (!ImageIO.write(sheet, "png", out.toFile())) throw new IOException("no PNG writer for " + out);
     System.out.printf("wrote %s (%d×%d, %d %s of %s/%s)%n", out, sheet.getWidth(), sheet.getHeight(), count,
         video ? "clips" : "samples", data, s.word());
+    return 0;
+  }
+
+  /** The first {@code count} readable samples of any source, in its own order; unreadable ones are counted and named. */
+  private int previewSource(int count) throws IOException {
+    if (video) throw new IllegalArgumentException("--video previews only the built-in shapes clips");
+    SkipReport skips = new SkipReport();
+    Character sep = csvSeparator == null ? null : csvSeparator.equals("\\t") ? Character.valueOf('\t') : Character.valueOf(csvSeparator.charAt(0));
+    DataOptions options = DataOptions.defaults(imageSize).withKeys(csvImgKey, csvCaptionKey, sep).withClassTemplates(classTemplates);
+    DataSource source = DataSources.open(data, options, skips);
+    List<String> classes = source.classNames();
+    List<ContactSheet.Cell> cells = new ArrayList<>();
+    Iterator<Sample> it = source.stream(seed, skips);
+    int read = 0;
+    while (cells.size() < count && it.hasNext()) {
+      Sample x = it.next();
+      read++;
+      Raster8 image;
+      try {
+        image = x.image().load();
+      } catch (BadImageException e) {
+        skips.skip(SkipReport.Reason.of(e.reason()), x.location(), e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
+        continue;
+      } catch (NoSuchFileException e) {
+        skips.skip(SkipReport.Reason.MISSING_FILE, x.location(), e.getFile());
+        continue;
+      }
+      List<String> lines = new ArrayList<>();
+      lines.add(x.id());
+      if (!x.captions().isEmpty()) lines.add(x.captions().get(0) + (x.captions().size() > 1 ? " (+" + (x.captions().size() - 1) + ")" : ""));
+      if (x.hasLabel()) lines.add("label " + x.label() + (x.label() < classes.size() ? ": " + classes.get(x.label()) : ""));
+      List<float[]> boxes = x.boxes().stream().map(b -> new float[] {b.x0(), b.y0(), b.x1(), b.y1()}).toList();
+      cells.add(new ContactSheet.Cell(image.toBufferedImage(), boxes, lines));
+    }
+    if (cells.isEmpty()) throw new IllegalArgumentException("--data " + data + ": no readable sample among the first " + read + " (" + skips.summary() + ")");
+    int zoom = scale == null ? 2 : scale;
+    BufferedImage sheet = ContactSheet.render(source.describe(), cells, Math.max(96, Math.min(256, imageSize * zoom)));
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    if (!ImageIO.write(sheet, "png", out.toFile())) throw new IOException("no PNG writer for " + out);
+    System.out.printf("wrote %s (%d×%d, the first %d samples of %s)%n", out, sheet.getWidth(), sheet.getHeight(), cells.size(), source.describe());
+    if (skips.total() > 0) System.out.println(skips.summary());
     return 0;
   }
 }

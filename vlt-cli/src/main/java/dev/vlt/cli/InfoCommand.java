@@ -1,23 +1,27 @@
 package dev.vlt.cli;
 
 import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.models.Capability;
+import dev.vlt.models.ContrastiveModel;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
-import dev.vlt.models.clip.ClipConfig;
-import dev.vlt.models.msclip.MsClipConfig;
-import dev.vlt.models.msclip.ParameterSplit;
-import dev.vlt.models.msclip.Sharing;
+import dev.vlt.tensor.Parameter;
+import dev.vlt.tokenize.TokenizerSpec;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-    description = {"Print a model's architecture, parameter counts (per tower; for MS-CLIP also what both modalities",
-        "share), preprocessing and tokenizer."})
+    description = {"Print a model's architecture, what it can do (capabilities) and train on (tasks), parameter counts",
+        "(per tower; for MS-CLIP also what both modalities share), preprocessing and tokenizer."})
 public final class InfoCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "A model folder (CLIP or MS-CLIP) or a registry architecture (e.g. ViT-B-32).")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A model folder of any architecture, or a registry name (e.g. ViT-B-32, coca-shapes-small).")
   String model;
 
   @Mixin ThreadsOption threads;
@@ -27,47 +31,55 @@ public final class InfoCommand implements Callable<Integer> {
     threads.apply();
     try (LoadedModel lm = Models.resolve(model)) {
       System.out.println("model:        " + (lm.folder() != null ? lm.folder() : lm.name() + " (registry, random weights)"));
-      if (lm.model() instanceof dev.vlt.models.clip.Clip) printClip(lm.clip().config());
-      else printMsClip(lm.msclip().config());
-      ParameterSplit p = ParameterSplit.of(lm.module());
-      if (p.shared() == 0) {
-        System.out.printf("parameters:   %,d total (visual %,d, text %,d, logit_scale %,d)%n", p.total(), p.image(), p.text(), p.other());
-      } else {
-        System.out.printf("parameters:   %,d total (shared by image and text %,d, image-only %,d, text-only %,d, logit_scale %,d)%n",
-            p.total(), p.shared(), p.image(), p.text(), p.other());
+      List<String> summary = lm.config().summary();
+      System.out.println("architecture: " + summary.get(0));
+      for (String line : summary.subList(1, summary.size())) {
+        int colon = line.indexOf(": ");
+        System.out.printf("%-14s%s%n", line.substring(0, colon + 1), line.substring(colon + 2));
       }
+      System.out.println("capabilities: " + lm.capabilities().stream().map(Capability::name).collect(Collectors.joining(", ")));
+      System.out.println("tasks:        " + String.join(", ", lm.architecture().tasks()) + " (vlt train --task; the first is the default)");
+      System.out.println("parameters:   " + parameters(lm));
       PreprocessConfig pre = lm.preprocess();
       System.out.printf("preprocess:   %d px, %s resize (%s), mean %s, std %s%n", pre.imageSize(), pre.interpolation(),
           pre.resizeMode(), Arrays.toString(pre.mean()), Arrays.toString(pre.std()));
-      String hf = lm.model() instanceof dev.vlt.models.clip.Clip ? lm.clip().config().text().hfTokenizerName() : null;
-      System.out.println("tokenizer:    " + (hf != null ? "Hugging Face " + hf
-          : "CLIP byte-level BPE (bpe_simple_vocab_16e6, or the folder's own tokenizer files), context " + lm.model().contextLength()));
-      float scale = lm.model().logitScale().value().getFloat();
-      System.out.printf("logit scale:  %.4f (temperature %.4f)%n", Math.exp(scale), 1 / Math.exp(scale));
+      TokenizerSpec tok = lm.config().tokenizerSpec();
+      System.out.println("tokenizer:    " + (tok.hfTokenizerName() != null ? "Hugging Face " + tok.hfTokenizerName()
+          : "byte-level BPE (CLIP's bpe_simple_vocab_16e6, or the folder's own tokenizer files), context " + tok.contextLength()
+              + ", vocab " + tok.vocabSize()));
+      if (lm.has(Capability.IMAGE_TEXT_SIMILARITY)) {
+        ContrastiveModel c = lm.require(Capability.IMAGE_TEXT_SIMILARITY);
+        float scale = c.logitScale().value().getFloat();
+        System.out.printf("logit scale:  %.4f (temperature %.4f)%n", Math.exp(scale), 1 / Math.exp(scale));
+      }
     }
     return 0;
   }
 
-  private static void printClip(ClipConfig c) {
-    System.out.println("architecture: CLIP, embed_dim " + c.embedDim() + ", activation " + (c.quickGelu() ? "QuickGELU" : "GELU (exact)"));
-    var v = c.vision();
-    System.out.printf("vision:       ViT %dx%d px, patch %d (%dx%d grid), width %d, %d layers, %d heads, mlp %.1fx, pool %s%n",
-        v.imageSize(), v.imageSize(), v.patchSize(), v.grid(), v.grid(), v.width(), v.layers(), v.heads(), v.mlpRatio(), v.pool());
-    var t = c.text();
-    System.out.printf("text:         causal transformer, context %d, vocab %d, width %d, %d layers, %d heads, pool %s%n",
-        t.contextLength(), t.vocabSize(), t.width(), t.layers(), t.heads(), t.pool());
-  }
-
-  private static void printMsClip(MsClipConfig c) {
-    System.out.println("architecture: MS-CLIP, embed_dim " + c.embedDim() + ", activation " + (c.quickGelu() ? "QuickGELU" : "GELU (exact)"));
-    System.out.printf("transformer:  %d layers, width %d, %d heads, mlp %.1fx; images %dx%d px in patches of %d, pool %s; text context %d, vocab %d%n",
-        c.layers(), c.width(), c.heads(), c.mlpRatio(), c.imageSize(), c.imageSize(), c.patchSize(), c.pool(),
-        c.contextLength(), c.vocabSize());
-    Sharing s = c.sharing();
-    String what = (s.attention() ? "attention " : "") + (s.mlp() ? "MLP " : "") + (s.norms() ? "LayerNorms " : "");
-    System.out.println("sharing:      " + (s.layers().isEmpty() ? "none (two separate towers, as CLIP)"
-        : "layers " + s.layers() + " share " + what.trim().replace(" ", ", ")));
-    System.out.println("modules:      early specialization " + (c.earlySpecialization() ? "yes" : "no")
-        + ", parallel branch " + (c.parallelLayers().isEmpty() ? "no" : "into layers " + c.parallelLayers()));
+  /**
+   * "N total (visual …, text …)" from the checkpoint names: {@code visual.} is the image tower, {@code shared.} what both
+   * modalities use (MS-CLIP), {@code text_decoder.} a captioning decoder, the temperature and bias apart, the rest text.
+   */
+  static String parameters(LoadedModel lm) {
+    Map<String, Long> parts = new LinkedHashMap<>();
+    for (String k : List.of("shared", "visual", "text", "text_decoder", "logit_scale")) parts.put(k, 0L);
+    long total = 0;
+    for (Map.Entry<String, Parameter> e : lm.module().namedParameters().entrySet()) {
+      String n = e.getKey();
+      long count = e.getValue().numel();
+      total += count;
+      String part = n.startsWith("shared.") ? "shared" : n.startsWith("visual.") ? "visual" : n.startsWith("text_decoder.") ? "text_decoder"
+          : n.equals("logit_scale") || n.equals("logit_bias") ? "logit_scale" : "text";
+      parts.merge(part, count, Long::sum);
+    }
+    String body;
+    if (parts.get("shared") > 0) {
+      body = String.format("shared by image and text %,d, image-only %,d, text-only %,d", parts.get("shared"), parts.get("visual"),
+          parts.get("text"));
+    } else {
+      body = String.format("visual %,d, text %,d", parts.get("visual"), parts.get("text"));
+    }
+    if (parts.get("text_decoder") > 0) body += String.format(", text decoder %,d", parts.get("text_decoder"));
+    return String.format("%,d total (%s, logit_scale %,d)", total, body, parts.get("logit_scale"));
   }
 }

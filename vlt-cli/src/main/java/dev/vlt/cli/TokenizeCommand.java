@@ -3,6 +3,7 @@ package dev.vlt.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.models.Models;
 import dev.vlt.tokenize.Tokenizer;
 import dev.vlt.tokenize.Tokenizers;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Tokenizer t = Tokenizers.forModelDir(model, tokenizer);
+    Tokenizer t = Tokenizers.resolve(model, Models.folderConfig(model).tokenizerSpec(), tokenizer, model.toString());
     long[][] rows = t.tokenize(texts);
     ObjectMapper json = new ObjectMapper();
     PrintStream out = System.out;

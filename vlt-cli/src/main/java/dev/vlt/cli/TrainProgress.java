@@ -5,6 +5,9 @@ import dev.vlt.train.TrainListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
@@ -59,9 +62,13 @@ final class TrainProgress implements TrainListener, AutoCloseable {
   @Override
   public void evaluated(long step, Map<String, Double> metrics) {
     Double test = metrics.get("test_top1");
+    Double val = metrics.get("val_text_to_image_r1");
+    Double captions = metrics.get("test_caption_correct");
     if (test != null) lastEval = String.format(Locale.ROOT, " | zero-shot test %.1f%%", 100 * test);
+    else if (val != null) lastEval = String.format(Locale.ROOT, " | val t2i R@1 %.1f%%", 100 * val);
+    if (captions != null) lastEval += String.format(Locale.ROOT, " | held-out captions %.0f%%", 100 * captions);
     if (bar == null) {
-      StringBuilder line = new StringBuilder("zero-shot at step " + step + ":");
+      StringBuilder line = new StringBuilder("evaluation at step " + step + ":");
       metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.3f", k, v)));
       out.println(line);
     }
@@ -70,6 +77,31 @@ final class TrainProgress implements TrainListener, AutoCloseable {
   @Override
   public void checkpointed(long step, Path dir) {
     if (bar == null) out.println("checkpoint " + dir);
+  }
+
+  /** The run's last evaluation, as the lines the end-of-training summary prints (none when nothing was evaluated). */
+  static List<String> evaluationLines(JsonNode last) {
+    List<String> out = new ArrayList<>();
+    if (last.has("test_top1")) {
+      out.add(String.format(Locale.ROOT, "zero-shot on held-out colour×shape combos: %.1f%% top-1 among all 42 classes (chance %.1f%%), "
+          + "%.1f%% among the held-out ones (chance %.1f%%); seen combos (val) %.1f%%", 100 * last.get("test_top1").asDouble(),
+          100 * last.get("chance").asDouble(), 100 * last.get("test_top1_heldout").asDouble(), 100 * last.get("chance_heldout").asDouble(),
+          100 * last.get("val_top1").asDouble()));
+    }
+    if (last.has("test_caption_correct")) {
+      out.add(String.format(Locale.ROOT, "greedy captions naming exactly the scene's objects: %.1f%% of held-out combos, %.1f%% of seen ones (val)",
+          100 * last.get("test_caption_correct").asDouble(), 100 * last.path("val_caption_correct").asDouble()));
+    }
+    if (last.has("val_text_to_image_r1")) {
+      out.add(String.format(Locale.ROOT, "--val-data retrieval: text→image R@1 %.1f%% R@5 %.1f%%, image→text R@1 %.1f%% R@5 %.1f%%",
+          100 * last.get("val_text_to_image_r1").asDouble(), 100 * last.get("val_text_to_image_r5").asDouble(),
+          100 * last.get("val_image_to_text_r1").asDouble(), 100 * last.get("val_image_to_text_r5").asDouble()));
+    }
+    if (last.has("val_zeroshot_top1")) {
+      out.add(String.format(Locale.ROOT, "--val-data zero-shot: top-1 %.1f%%, top-5 %.1f%%", 100 * last.get("val_zeroshot_top1").asDouble(),
+          100 * last.get("val_zeroshot_top5").asDouble()));
+    }
+    return out;
   }
 
   private String eta(long step) {

@@ -8,10 +8,11 @@ import picocli.CommandLine.Command;
     name = "vlt",
     mixinStandardHelpOptions = true,
     version = "vlt 0.1.0",
-    description = "Vision-language transformers on the JVM: define, train, evaluate and serve CLIP-family models.",
+    description = "Vision-language transformers on the JVM: define, train, evaluate and serve CLIP, MS-CLIP, CoCa and more (vlt models).",
     subcommands = {
         CommandLine.HelpCommand.class,
         InfoCommand.class,
+        ModelsCommand.class,
         DownloadCommand.class,
         TokenizeCommand.class,
         EmbedCommand.class,

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.Split;
-import dev.vlt.models.coca.CocaModels;
-import dev.vlt.models.coca.LoadedCoca;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
 import dev.vlt.tokenize.BpeTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +34,8 @@ class CaptionCommandTest {
     List<String> captions = new ArrayList<>();
     world.samples(Split.TRAIN, 0, 200).forEach(s -> captions.addAll(s.captions()));
     BpeTrainer.train(captions, 600).save(model);                 // 600 ≤ coca-tiny's 1000 ids
-    try (LoadedCoca lc = CocaModels.create("coca-tiny", 5)) {
-      CocaModels.save(lc.coca(), lc.preprocess(), model);
+    try (LoadedModel lc = Models.create("coca-tiny", 5)) {
+      Models.save(lc, model);
     }
     a = tmp.resolve("a.png");
     b = tmp.resolve("b.png");
@@ -73,16 +73,33 @@ class CaptionCommandTest {
     assertEquals(s1, s2, "the same seed gives the same captions");
   }
 
+  /** Runs a command that must fail, and returns its standard error after checking the exit code. */
+  private static String error(int expectedExit, String... args) {
+    int[] exit = new int[1];
+    String err = TokenizeCommandTest.captureErr(() -> Vlt.execute(args), exit);
+    assertEquals(expectedExit, exit[0], String.join(" ", args) + ": " + err);
+    return err;
+  }
+
+  /** A user mistake: exit 2 and exactly one line on stderr, "vlt: ..." naming what was wrong. */
+  private static void mistake(String expected, String... args) {
+    String err = error(2, args);
+    assertEquals(1, err.strip().lines().count(), err);
+    assertTrue(err.startsWith("vlt: ") && err.contains(expected), "expected '" + expected + "' in: " + err);
+  }
+
   @Test
   void userMistakesAreOneLineWithExitTwo() {
     String m = model.toString();
-    run(2, "caption", "--model", m, "--beam", "2", "--top-k", "3", a.toString());
-    run(2, "caption", "--model", m, "--rerank", a.toString());     // nothing to re-rank without --beam
-    run(1, "caption", "--model", m, tmp.resolve("missing.png").toString()); // skipped with one line, as embed/classify do
-    run(2, "caption", "--model", m, "--max-length", "99", a.toString());
-    run(2, "caption", "--model", "coca-tiny", a.toString());       // a registry model has no tokenizer of its own
-    run(2, "caption", "--model", "no-such-model", a.toString());
-    assertFalse(model.resolve("open_clip_config.json").toString().isEmpty());
-    assertTrue(model.resolve("vocab.json").toFile().isFile());
+    mistake("either --beam or --top-k", "caption", "--model", m, "--beam", "2", "--top-k", "3", a.toString());
+    mistake("--rerank needs --beam", "caption", "--model", m, "--rerank", a.toString());
+    mistake("max length 99", "caption", "--model", m, "--max-length", "99", a.toString());
+    mistake("no tokenizer files of its own: pass --tokenizer", "caption", "--model", "coca-tiny", a.toString());
+    mistake("'no-such-model' is neither a model folder", "caption", "--model", "no-such-model", a.toString());
+    mistake("cannot write captions (it has no captioning capability", "caption", "--model", "tiny", a.toString());
+    // an unreadable image is skipped with one line and exit 1, the others still captioned
+    String err = error(1, "caption", "--model", m, tmp.resolve("missing.png").toString());
+    assertEquals(1, err.strip().lines().count(), err);
+    assertTrue(err.contains("skipped") && err.contains("missing.png"), err);
   }
 }

@@ -9,7 +9,7 @@ import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
-import dev.vlt.models.msclip.MsClipFolder;
+import dev.vlt.models.Models;
 import dev.vlt.models.msclip.ParameterSplit;
 import dev.vlt.models.msclip.Sharing;
 import dev.vlt.tensor.Engines;
@@ -39,7 +39,7 @@ class InfoCommandTest {
     try (NDManager m = NDManager.newBaseManager()) {
       model.initialize(m, 7);
       split = ParameterSplit.of(model);
-      MsClipFolder.save(model, PreprocessConfig.openai(16), tmp.resolve("ms"));
+      Models.save(model, PreprocessConfig.openai(16), tmp.resolve("ms"));
     }
     assertTrue(split.shared() > 0 && split.image() > 0 && split.text() > 0, split.describe());
 

@@ -34,6 +34,19 @@ class TokenizeCommandTest {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  /** What {@code command} writes to standard error (standard output is left alone). */
+  static String captureErr(java.util.function.IntSupplier command, int[] exit) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      exit[0] = command.getAsInt();
+    } finally {
+      System.setErr(old);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void printsOneJsonLinePerTextWithOpenClipIds() throws Exception {
     JsonNode expected = JSON.readTree(MODEL.resolve("expected/texts.json").toFile()).get("texts");

@@ -59,6 +59,31 @@ class TrainCommandTest {
     assertEquals(reference, losses(run));
   }
 
+  /**
+   * A CSV of real image-caption pairs (64 emoji written by `vlt data export`), decoded by two loader threads: killed
+   * with SIGKILL right after a mid-epoch checkpoint (--save-every-n-steps), resumed, it logs the uninterrupted run's losses.
+   */
+  @Test
+  void aKilledRunOnACsvResumesMidEpochToTheSameLosses() throws Exception {
+    Path data = tmp.resolve("emoji");
+    assertEquals(0, Vlt.execute("data", "export", "--data", "emoji:train", "--format", "csv", "--limit", "64", "--out", data.toString()));
+    List<String> csvRun = List.of("--model", "tiny", "--data", data.resolve("pairs.csv").toString(), "--batch-size", "8",
+        "--epochs", "3", "--save-every-n-steps", "4", "--zeroshot-frequency", "0", "--workers", "2");
+    Child whole = Child.train(tmp.resolve("csv-whole"), csvRun);
+    assertEquals(0, whole.exitCode(), whole.output());
+    List<Double> expected = losses(tmp.resolve("csv-whole"));
+    assertEquals(24, expected.size(), "64 pairs in steps of 8, 3 epochs");
+    Path run = tmp.resolve("csv-killed");
+    Child b = Child.train(run, csvRun, line -> line.contains("step-000012"));  // step 12: half-way through epoch 1
+    b.process.destroyForcibly();
+    b.process.waitFor(TIMEOUT_S, TimeUnit.SECONDS);
+    assertFalse(Files.exists(run.resolve("model")), "killed before the end");
+    Child c = Child.train(run, List.of("--resume"));
+    assertEquals(0, c.exitCode(), c.output());
+    assertTrue(c.output().contains("resuming " + run + " at step "), c.output());
+    assertEquals(expected, losses(run));
+  }
+
   @Test
   void ctrlCSavesACheckpointAndResumesExactly() throws Exception {
     Path run = tmp.resolve("interrupted");

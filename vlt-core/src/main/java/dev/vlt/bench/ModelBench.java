@@ -13,7 +13,8 @@ import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.tensor.Engines;
 import dev.vlt.tensor.NoGrad;
-import dev.vlt.train.ClipTask;
+import dev.vlt.train.ContrastiveTask;
+import dev.vlt.train.ModelWriter;
 import dev.vlt.train.TrainBatch;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.Trainer;
@@ -85,15 +86,15 @@ public final class ModelBench {
     try (NDManager m = NDManager.newBaseManager()) {
       TrainBatch data = new TrainBatch(m.randomNormal(new Shape(batch, 3, size, size)),
           randomIds(m, batch, c.text().contextLength(), c.text().vocabSize()));
-      ClipTask task = new ClipTask(model, PreprocessConfig.openai(size), List.of(), ClipTask.Objective.CONTRASTIVE, 0, m);
+      ContrastiveTask task = new ContrastiveTask(model, ContrastiveTask.Objective.CONTRASTIVE, 0, m, ModelWriter.NONE);
       // open_clip's ViT settings and tools/torch-ref's: lr 5e-4, wd 0.2, betas (0.9, 0.98), eps 1e-6, no clipping
       TrainConfig cfg = TrainConfig.fromJson(new ObjectMapper().createObjectNode().put("batch_size", batch).put("steps", 1_000_000)
           .put("train_num_samples", batch).put("lr", 5e-4).put("wd", 0.2).put("warmup", 0).put("grad_clip_norm", 0.0));
-      Trainer trainer = new Trainer(task, cfg, m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task, cfg, m);
       model.train(true);
       double s = Timing.medianSeconds(2, runs, () -> {
         try (NDScope scope = new NDScope()) {
-          trainer.step(List.of(data));
+          trainer.step(List.of(data), batch);
         }
       });
       return batch / s;
@@ -116,12 +117,12 @@ public final class ModelBench {
     out.put("threads", (double) Engines.threads());
     out.put("matmul_gflops", matmulGflops());
     try (LoadedModel b32 = Models.create("ViT-B-32", 0)) {
-      out.put("vit_b32_image_batch8_images_per_s", imagesPerSecond(b32.clip(), 8, 7));
-      out.put("vit_b32_image_batch1_latency_ms", 1000.0 / imagesPerSecond(b32.clip(), 1, 9));
-      out.put("vit_b32_text_batch8_texts_per_s", textsPerSecond(b32.clip(), 8, 7));
+      out.put("vit_b32_image_batch8_images_per_s", imagesPerSecond(b32.as(Clip.class), 8, 7));
+      out.put("vit_b32_image_batch1_latency_ms", 1000.0 / imagesPerSecond(b32.as(Clip.class), 1, 9));
+      out.put("vit_b32_text_batch8_texts_per_s", textsPerSecond(b32.as(Clip.class), 8, 7));
     }
     try (LoadedModel small = Models.create("small", 0)) {
-      out.put("small_clip_train_batch32_samples_per_s", trainSamplesPerSecond(small.clip(), 32, 6));
+      out.put("small_clip_train_batch32_samples_per_s", trainSamplesPerSecond(small.as(Clip.class), 32, 6));
     }
     return out;
   }

@@ -15,4 +15,9 @@ public interface DataSource {
 
   /** A short description for logs, e.g. {@code manifest train.jsonl (1533 samples)}. */
   String describe();
+
+  /** The class names the samples' labels index; empty when labels are absent or plain integers. */
+  default java.util.List<String> classNames() {
+    return java.util.List.of();
+  }
 }

@@ -1,5 +1,9 @@
 package dev.vlt.data;
 
+import dev.vlt.data.shapes.ShapesSource;
+import dev.vlt.data.shapes.ShapesWorld;
+import dev.vlt.data.shapes.ShapesWorldConfig;
+import dev.vlt.data.shapes.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,8 +11,9 @@ import java.util.Locale;
 
 /**
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
- * ({@code .tar}, braces allowed), an ImageFolder directory, or a bundled set: {@code emoji[:train|test|all]},
- * {@code photos}, {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
+ * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
+ * built-in generated {@code shapes[:train|val|test]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
+ * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
 public final class DataSources {
   /** Samples a WebDataset shuffle buffer holds when the caller does not say. */
@@ -16,18 +21,27 @@ public final class DataSources {
 
   private DataSources() {}
 
+  /** A source with the default options (class folders without captions, ShapesWorld at 64 px). */
   public static DataSource open(String spec, SkipReport skips) throws IOException {
+    return open(spec, DataOptions.defaults(64).withClassTemplates(null), skips);
+  }
+
+  public static DataSource open(String spec, DataOptions options, SkipReport skips) throws IOException {
     String lower = spec.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".tar") || spec.contains("{")) return WebDatasetSource.open(spec, DEFAULT_SHUFFLE_BUFFER);
     if (lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".tsv")) {
       Path manifest = Path.of(spec);
       if (!Files.isRegularFile(manifest)) throw new IllegalArgumentException("--data " + spec + ": manifest not found");
-      return Manifest.read(manifest, skips);
+      return Manifest.read(manifest, skips, options.imageKey(), options.captionKey(), options.separator());
     }
-    if (Files.isDirectory(Path.of(spec))) return ImageFolder.read(Path.of(spec));
+    if (Files.isDirectory(Path.of(spec))) {
+      return ImageFolder.read(Path.of(spec), options.classTemplates() == null ? null : Templates.load(options.classTemplates()));
+    }
     String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
     String split = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : null;
     return switch (name) {
+      case ShapesWorld.NAME -> new ShapesSource(new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(options.imageSize())
+          .withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split), options.epochSize(), options.offset());
       case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
         String s = split == null ? "all" : split;
         yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
@@ -37,7 +51,7 @@ public final class DataSources {
       case "fashion-mnist" -> FashionMnist.read(FashionMnist.find().orElseThrow(() -> new IllegalArgumentException(
           "--data fashion-mnist: not installed (apt-get install dataset-fashion-mnist)")), split == null ? "train" : split);
       default -> throw new IllegalArgumentException("--data " + spec + ": not a manifest (.jsonl/.csv/.tsv), shard pattern (.tar),"
-          + " folder, or bundled set (emoji, photos, digits, fashion-mnist)");
+          + " folder, the built-in shapes, or a bundled set (emoji, photos, digits, fashion-mnist)");
     };
   }
 

@@ -19,6 +19,14 @@ public final class ImageFolder {
   private ImageFolder() {}
 
   public static SampleList read(Path root) throws IOException {
+    return read(root, null);
+  }
+
+  /**
+   * As {@link #read(Path)}, each image captioned with {@code templates} filled with its class name (underscores and
+   * dashes read as spaces), so a classification folder can train an image-text model; null leaves images uncaptioned.
+   */
+  public static SampleList read(Path root, List<String> templates) throws IOException {
     if (!Files.isDirectory(root)) throw new IllegalArgumentException(root + ": not a folder");
     List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
@@ -30,17 +38,23 @@ public final class ImageFolder {
     for (Path dir : classDirs) {
       int label = names.size();
       names.add(dir.getFileName().toString());
+      List<String> captions = templates == null ? List.of() : Templates.fill(templates, words(dir.getFileName().toString()));
       List<Path> files;
       try (Stream<Path> s = Files.walk(dir)) {
         files = s.filter(p -> Files.isRegularFile(p) && EXTENSIONS.contains(extension(p))).sorted().toList();
       }
       for (Path f : files) {
         String rel = root.relativize(f).toString();
-        samples.add(Sample.of(rel, ImageSource.file(f), List.of(), label, rel));
+        samples.add(Sample.of(rel, ImageSource.file(f), captions, label, rel));
       }
     }
     if (samples.isEmpty()) throw new IllegalArgumentException(root + ": no image files in " + names);
     return new SampleList("image folder " + root, samples, names);
+  }
+
+  /** A folder name as words: "golden_retriever" → "golden retriever". */
+  static String words(String folderName) {
+    return folderName.replace('_', ' ').replace('-', ' ').strip();
   }
 
   private static String extension(Path p) {

@@ -59,6 +59,11 @@ public final class Loader {
     this(source, transform, cfg, skips, null);
   }
 
+  /** What the loader reads, for logs. */
+  public String describe() {
+    return source.describe();
+  }
+
   /** Batches per epoch before skips, or -1 for a source of unknown size. */
   public long batchesPerEpoch() {
     long n = source.size();
@@ -182,8 +187,12 @@ public final class Loader {
       }
     }
 
-    /** The epoch's samples from {@code index} on: a seeded permutation for indexed sources, the stream otherwise. */
+    /**
+     * The epoch's samples from {@code index} on: a seeded permutation for indexed sources, fresh samples for generated
+     * ones, the stream otherwise.
+     */
     private Iterator<Sample> epochOrder(int epoch, long index) {
+      if (source instanceof GeneratedSource generated) return generated.epoch(epoch, index);
       long epochSeed = mix(cfg.seed(), epoch, -1);
       if (source instanceof IndexedSource indexed) {
         int n = indexed.count();

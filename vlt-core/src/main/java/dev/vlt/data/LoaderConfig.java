@@ -28,6 +28,10 @@ public record LoaderConfig(int batchSize, int threads, int prefetchBatches, long
     return new LoaderConfig(batchSize, n, prefetchBatches, seed, shuffle, randomCaption, dropLast, epochs);
   }
 
+  public LoaderConfig withRandomCaption(boolean random) {
+    return new LoaderConfig(batchSize, threads, prefetchBatches, seed, shuffle, random, dropLast, epochs);
+  }
+
   public LoaderConfig withEpochs(int n) {
     return new LoaderConfig(batchSize, threads, prefetchBatches, seed, shuffle, randomCaption, dropLast, n);
   }

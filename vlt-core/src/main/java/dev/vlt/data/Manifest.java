@@ -27,11 +27,24 @@ public final class Manifest {
 
   /** Reads {@code .jsonl}/{@code .json} as JSON lines, {@code .csv} comma- and {@code .tsv} tab-separated. */
   public static SampleList read(Path manifest, SkipReport skips) throws IOException {
+    return read(manifest, skips, null, null, null);
+  }
+
+  /**
+   * As {@link #read(Path, SkipReport)}, with open_clip's manifest options.
+   *
+   * @param imageKey the image-path column or field, or null for any of image, filepath, file, path
+   * @param captionKey the caption column or field, or null for any of caption, captions, title, text
+   * @param separator the CSV separator, or null for the extension's (',' for .csv, tab for .tsv)
+   */
+  public static SampleList read(Path manifest, SkipReport skips, String imageKey, String captionKey, Character separator)
+      throws IOException {
     String name = manifest.getFileName().toString().toLowerCase(Locale.ROOT);
-    Character sep = name.endsWith(".csv") ? Character.valueOf(',') : name.endsWith(".tsv") ? Character.valueOf('\t') : null;
-    if (sep == null && !name.endsWith(".jsonl") && !name.endsWith(".json")) {
+    boolean json = name.endsWith(".jsonl") || name.endsWith(".json");
+    if (!json && !name.endsWith(".csv") && !name.endsWith(".tsv")) {
       throw new IllegalArgumentException(manifest + ": a manifest must end in .jsonl, .csv or .tsv");
     }
+    Character sep = json ? null : separator != null ? separator : name.endsWith(".csv") ? Character.valueOf(',') : Character.valueOf('\t');
     Path dir = manifest.toAbsolutePath().getParent();
     List<Parsed> records = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
@@ -46,11 +59,12 @@ public final class Manifest {
             obj = JSON.readTree(line);
           } else if (header == null) {
             header = CsvLine.split(line, sep);
+            checkColumns(manifest, header, imageKey, captionKey);
             continue;
           } else {
             obj = csvRecord(header, CsvLine.split(line, sep));
           }
-          RecordFields f = RecordFields.parse(obj, true);
+          RecordFields f = RecordFields.parse(obj, true, imageKey, captionKey);
           if (f.hadCaption() && f.captions().isEmpty()) {
             skips.skip(SkipReport.Reason.EMPTY_CAPTION, where, "image " + f.image());
             continue;
@@ -78,6 +92,17 @@ public final class Manifest {
   }
 
   private record Parsed(String where, String id, RecordFields fields) {}
+
+  /** A key flag naming a column the header lacks is a user mistake: one line naming the columns there are. */
+  private static void checkColumns(Path manifest, String[] header, String imageKey, String captionKey) {
+    List<String> columns = java.util.Arrays.stream(header).map(String::strip).toList();
+    for (String key : new String[] {imageKey, captionKey}) {
+      if (key != null && !columns.contains(key)) {
+        throw new IllegalArgumentException(manifest + " has no column '" + key + "'; its columns are " + columns
+            + " (check --csv-img-key, --csv-caption-key and --csv-separator)");
+      }
+    }
+  }
 
   private static List<String> classNames(List<Parsed> records) {
     TreeSet<String> names = new TreeSet<>();

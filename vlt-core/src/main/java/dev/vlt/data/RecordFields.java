@@ -22,9 +22,18 @@ record RecordFields(String image, List<String> captions, boolean hadCaption, Obj
 
   /** @param needImage whether an image field is required (manifests) or comes from elsewhere (tar members) */
   static RecordFields parse(JsonNode obj, boolean needImage) throws Malformed {
+    return parse(obj, needImage, null, null);
+  }
+
+  /**
+   * @param imageKey the one field holding the image path, or null for any of {@link #IMAGE_KEYS}
+   * @param captionKey the one field holding the caption (a string or a list of strings), or null for the usual names
+   */
+  static RecordFields parse(JsonNode obj, boolean needImage, String imageKey, String captionKey) throws Malformed {
     if (!obj.isObject()) throw new Malformed("expected a JSON object, got " + obj.getNodeType().name().toLowerCase());
+    if (captionKey != null) return parseWithCaptionKey(obj, needImage, imageKey, captionKey);
     String image = null;
-    for (String k : IMAGE_KEYS) {
+    for (String k : imageKey != null ? List.of(imageKey) : IMAGE_KEYS) {
       JsonNode n = obj.get(k);
       if (n != null) {
         if (!n.isTextual() || n.asText().isBlank()) throw new Malformed("'" + k + "' must be a non-empty path");
@@ -32,7 +41,9 @@ record RecordFields(String image, List<String> captions, boolean hadCaption, Obj
         break;
       }
     }
-    if (image == null && needImage) throw new Malformed("no image field (one of " + IMAGE_KEYS + ")");
+    if (image == null && needImage) {
+      throw new Malformed(imageKey != null ? "no '" + imageKey + "' field (the image key)" : "no image field (one of " + IMAGE_KEYS + ")");
+    }
 
     List<String> captions = new ArrayList<>();
     boolean hadCaption = false;
@@ -63,6 +74,18 @@ record RecordFields(String image, List<String> captions, boolean hadCaption, Obj
     }
     if (!hadCaption && label == null) throw new Malformed("neither a caption nor a label");
     return new RecordFields(image, captions, hadCaption, label, boxes(obj.get("boxes")));
+  }
+
+  /** A record whose caption is under {@code captionKey} alone (a string, or a list of strings). */
+  private static RecordFields parseWithCaptionKey(JsonNode obj, boolean needImage, String imageKey, String captionKey)
+      throws Malformed {
+    com.fasterxml.jackson.databind.node.ObjectNode rest = ((com.fasterxml.jackson.databind.node.ObjectNode) obj).deepCopy();
+    for (String k : CAPTION_KEYS) rest.remove(k);
+    rest.remove("captions");
+    JsonNode c = obj.get(captionKey);
+    if (c == null || c.isNull()) throw new Malformed("no '" + captionKey + "' field (the caption key)");
+    rest.set(c.isArray() ? "captions" : "caption", c);
+    return parse(rest, needImage, imageKey, null);
   }
 
   /** {@code [[x0, y0, x1, y1], …]} or {@code [{"box": [x0, y0, x1, y1], "label": "…"}, …]}, in pixels. */

@@ -15,6 +15,7 @@ public final class SampleList implements IndexedSource {
   }
 
   /** Label i is class {@code classNames().get(i)}; empty when labels are plain integers or absent. */
+  @Override
   public List<String> classNames() {
     return classNames;
   }

@@ -5,7 +5,7 @@ import dev.vlt.eval.Labeled;
 import dev.vlt.eval.LinearProbe;
 import dev.vlt.eval.Retrieval;
 import dev.vlt.eval.RetrievalMetrics;
-import dev.vlt.eval.Templates;
+import dev.vlt.data.Templates;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.eval.suite.EvalSet;
 import dev.vlt.models.ContrastiveModel;

@@ -94,6 +94,28 @@ public final class Hub {
     return dir;
   }
 
+  /**
+   * Fetches exactly {@code names} of a repo (e.g. a tokenizer's files) into their own cache folder, apart from model
+   * downloads of the same repo, or finds them complete there; the same checks as model files (size, sha256).
+   */
+  public Path downloadFiles(RepoId repo, String revision, List<String> names) throws IOException {
+    checkRevision(revision);
+    Path dir = cfg.cache().resolve("files").resolve(repo.folderName()).resolve(HubClient.encode(revision));
+    Map<String, Long> cached = completeManifest(dir);
+    if (cached != null && cached.keySet().containsAll(names)) return dir;
+    if (cfg.offline()) throw new HubException("offline: " + repo + "@" + revision + " " + names + " is not in the cache " + dir);
+    HubClient client = new HubClient(cfg, listener);
+    Map<String, Long> files = new LinkedHashMap<>();
+    for (String f : names) fetch(client, repo, revision, f, dir, false, files);
+    ObjectNode m = JSON.createObjectNode().put("repo", repo.toString()).put("revision", revision);
+    ObjectNode f = m.putObject("files");
+    files.forEach(f::put);
+    Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
+    Files.write(tmp, JSON.writeValueAsBytes(m));
+    Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return dir;
+  }
+
   /** open_clip's layout if the repo has it (vlt's own), else transformers'; fetches the config and weights. */
   private Layout fetchLayout(HubClient client, RepoId repo, String revision, Path dir, Map<String, Long> files)
       throws IOException {

@@ -69,8 +69,8 @@ public final class PretrainedRegistry {
     List<PretrainedModel> out = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> a = root.path("models").fields(); a.hasNext(); ) {
       Map.Entry<String, JsonNode> arch = a.next();
-      if (!Models.architectures().contains(arch.getKey())) {
-        throw new IllegalArgumentException(where + ": architecture " + arch.getKey() + " is not one of vlt's " + Models.architectures());
+      if (!Models.registry().contains(arch.getKey())) {
+        throw new IllegalArgumentException(where + ": architecture " + arch.getKey() + " is not one of vlt's " + Models.registry());
       }
       for (Iterator<Map.Entry<String, JsonNode>> t = arch.getValue().fields(); t.hasNext(); ) {
         Map.Entry<String, JsonNode> e = t.next();

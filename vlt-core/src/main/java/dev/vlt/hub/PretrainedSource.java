@@ -46,7 +46,7 @@ public final class PretrainedSource implements ModelSource {
   public static LoadedModel load(PretrainedModel p, Path dir) throws IOException {
     Path weights = dir.resolve(Models.WEIGHTS_FILE);
     if (!Files.isRegularFile(weights)) return Models.load(dir);
-    ClipConfig arch = Models.config(p.architecture());
+    ClipConfig arch = Models.config(p.architecture(), ClipConfig.class);
     ClipConfig cfg = new ClipConfig(arch.embedDim(), arch.vision(), arch.text(), arch.quickGelu() || p.quickGelu(),
         arch.initLogitScale());
     PreprocessConfig pre = new PreprocessConfig(cfg.vision().imageSize(), p.mean(), p.std(), "bicubic", "shortest");
@@ -68,7 +68,7 @@ public final class PretrainedSource implements ModelSource {
     return "a pretrained ARCH:TAG (vlt download --list) or hf-hub:OWNER/NAME";
   }
 
-  private static Hub hub() {
+  static Hub hub() {
     Hub h = configured;
     return h != null ? h : new Hub(HubConfig.fromEnvironment(), new LineProgress(System.err));
   }

@@ -17,7 +17,7 @@ public final class IndexModels {
   public static IndexBuilder.Model describe(Embedder embedder, String spec, Path tokenizer) throws IOException {
     String recorded = Files.isDirectory(Path.of(spec)) ? Path.of(spec).toAbsolutePath().normalize().toString() : spec;
     String tok = tokenizer == null ? null : tokenizer.toAbsolutePath().normalize().toString();
-    return new IndexBuilder.Model(ModelId.of(embedder.model()), recorded, tok, embedder.model().model().embedDim());
+    return new IndexBuilder.Model(ModelId.of(embedder.model()), recorded, tok, embedder.embedDim());
   }
 
   /**

@@ -6,51 +6,39 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.Raster8;
+import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
 import dev.vlt.tensor.NoGrad;
-import dev.vlt.tokenize.ClipBpeTokenizer;
 import dev.vlt.tokenize.Tokenizer;
-import dev.vlt.tokenize.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A model ready for use: its eval preprocessing, its tokenizer and batched, normalised embeddings of images and texts.
- * Every application (embed, classify, index, serve, eval) goes through this one path. Thread-safe for concurrent callers.
+ * Every application (embed, classify, index, serve, eval) goes through this one path, for any architecture with the
+ * embedding capabilities; a model without one says so when that embedding is asked for. Thread-safe for concurrent callers.
  */
 public final class Embedder implements AutoCloseable {
   private final LoadedModel model;
-  private final Tokenizer tokenizer;
   private final EvalTransform transform;
   private final int batchSize;
 
-  public Embedder(LoadedModel model, Tokenizer tokenizer, int batchSize) {
+  public Embedder(LoadedModel model, int batchSize) {
     this.model = model;
-    this.tokenizer = tokenizer;
     this.transform = new EvalTransform(model.preprocess());
     this.batchSize = batchSize;
   }
 
   /** Loads a model folder or registry name; {@code tokenizerOverride} (may be null) replaces the model's tokenizer. */
   public static Embedder open(String modelNameOrDir, Path tokenizerOverride) throws IOException {
-    LoadedModel lm = Models.resolve(modelNameOrDir);
-    try {
-      int ctx = lm.model().contextLength();
-      Tokenizer tok = lm.folder() != null
-          ? Tokenizers.forModelDir(lm.folder(), tokenizerOverride)
-          : tokenizerOverride != null ? Tokenizers.fromFile(tokenizerOverride, ctx, false)
-          : ClipBpeTokenizer.fromMergesFile(Tokenizers.defaultClipMerges(), ctx);
-      return new Embedder(lm, tok, 32);
-    } catch (RuntimeException e) {
-      lm.close();
-      throw e;
-    }
+    return new Embedder(Models.resolve(modelNameOrDir, tokenizerOverride), 32);
   }
 
   /** L2-normalised image embeddings [N][E], in input order. */
   public float[][] embedImages(List<Raster8> images) {
+    var encoder = model.require(Capability.IMAGE_EMBEDDING);
     int s = transform.imageSize();
     int per = 3 * s * s;
     float[][] out = new float[images.size()][];
@@ -60,7 +48,7 @@ public final class Embedder implements AutoCloseable {
       for (int i = 0; i < n; i++) transform.applyInto(images.get(from + i), pixels, i * per, null);
       try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
         NDArray batch = m.create(pixels, new Shape(n, 3, s, s));
-        copyRows(model.model().encodeImage(batch, true), out, from);
+        copyRows(encoder.encodeImage(batch, true), out, from);
       }
     }
     return out;
@@ -68,13 +56,14 @@ public final class Embedder implements AutoCloseable {
 
   /** L2-normalised text embeddings [N][E], in input order. */
   public float[][] embedTexts(List<String> texts) {
+    var encoder = model.require(Capability.TEXT_EMBEDDING);
+    Tokenizer tokenizer = model.tokenizer();
     float[][] out = new float[texts.size()][];
     for (int from = 0; from < texts.size(); from += batchSize) {
       List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
       long[][] ids = tokenizer.tokenize(chunk);
       try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
-        NDArray batch = m.create(ids);
-        copyRows(model.model().encodeText(batch, true), out, from);
+        copyRows(encoder.encodeText(m.create(ids), true), out, from);
       }
     }
     return out;
@@ -89,7 +78,13 @@ public final class Embedder implements AutoCloseable {
 
   /** exp(logit_scale): the model's learned inverse temperature for zero-shot logits. */
   public float logitScale() {
-    return (float) Math.exp(model.model().logitScale().value().getFloat());
+    return (float) Math.exp(model.require(Capability.IMAGE_TEXT_SIMILARITY).logitScale().value().getFloat());
+  }
+
+  /** The width of the embeddings. */
+  public int embedDim() {
+    return model.has(Capability.IMAGE_EMBEDDING) ? model.require(Capability.IMAGE_EMBEDDING).embedDim()
+        : model.require(Capability.TEXT_EMBEDDING).embedDim();
   }
 
   public LoadedModel model() {
@@ -97,7 +92,7 @@ public final class Embedder implements AutoCloseable {
   }
 
   public Tokenizer tokenizer() {
-    return tokenizer;
+    return model.tokenizer();
   }
 
   public int imageSize() {

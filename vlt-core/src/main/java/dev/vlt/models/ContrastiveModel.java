@@ -7,11 +7,12 @@ import dev.vlt.tensor.Parameter;
 import dev.vlt.tensor.Trace;
 
 /**
- * What contrastive image-text training and evaluation need from a model: CLIP's forward contract. A model supplies its
- * two raw feature maps and its temperature; encoding, normalising and the joint forward follow here, so {@code Clip} and
- * {@code MsClip} share one training task and one evaluation.
+ * The image-text similarity capability, CLIP's forward contract: both embeddings and a learned temperature, so images
+ * can be scored against texts (zero-shot classification, retrieval) and trained contrastively. A model supplies its two
+ * raw feature maps and its temperature; encoding, normalising and the joint forward follow here, so CLIP, MS-CLIP and
+ * CoCa share one contrastive task and one evaluation.
  */
-public interface ContrastiveModel {
+public interface ContrastiveModel extends ImageEmbedding, TextEmbedding {
   /** images [B, 3, S, S] normalised pixels → image features [B, E], not normalised; intermediates go to {@code trace}. */
   NDArray imageFeatures(NDArray images, Trace trace);
 
@@ -21,22 +22,13 @@ public interface ContrastiveModel {
   /** log(1/T), shape []: the learned temperature (training clamps it to [0, ln 100]). */
   Parameter logitScale();
 
-  /** The input image side in pixels. */
-  int imageSize();
-
-  /** The text context length in tokens. */
-  int contextLength();
-
-  /** The joint embedding's width. */
-  int embedDim();
-
-  /** images [B, 3, S, S] → [B, E]; L2-normalised when {@code normalize}. */
+  @Override
   default NDArray encodeImage(NDArray images, boolean normalize) {
     NDArray f = imageFeatures(images, Trace.NONE);
     return normalize ? Ops.l2Normalize(f) : f;
   }
 
-  /** ids [B, L] → [B, E]; L2-normalised when {@code normalize}. */
+  @Override
   default NDArray encodeText(NDArray ids, boolean normalize) {
     NDArray f = textFeatures(ids, Trace.NONE);
     return normalize ? Ops.l2Normalize(f) : f;

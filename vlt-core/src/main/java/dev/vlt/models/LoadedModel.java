@@ -1,49 +1,121 @@
 package dev.vlt.models;
 
-import dev.vlt.data.image.PreprocessConfig;
-
 import ai.djl.ndarray.NDManager;
-import dev.vlt.models.clip.Clip;
-import dev.vlt.models.msclip.MsClip;
+import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.tensor.Module;
+import dev.vlt.tokenize.Tokenizer;
+import dev.vlt.tokenize.Tokenizers;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * A contrastive model (CLIP, MS-CLIP) with what it needs to be used: its preprocessing and the manager that owns its
- * weights (closed with it).
- *
- * @param folder the model folder, or null for a registry model with fresh weights
+ * A model ready to use, whatever its architecture: its config and module, its preprocessing, its tokenizer (found on first
+ * use) and the manager that owns its weights (closed with it). Commands ask it for capabilities with {@link #require}.
  */
-public record LoadedModel(String name, Path folder, ContrastiveModel model, PreprocessConfig preprocess, NDManager manager)
-    implements AutoCloseable {
-  public LoadedModel {
-    if (!(model instanceof Module)) throw new IllegalArgumentException("a loaded model is a Module, got " + model.getClass());
+public final class LoadedModel implements AutoCloseable {
+  private final String name;
+  private final Path folder;
+  private final ModelConfig config;
+  private final Module module;
+  private final PreprocessConfig preprocess;
+  private final NDManager manager;
+  private final Path tokenizerOverride;
+  private Tokenizer tokenizer;
+
+  /**
+   * @param folder the model folder (its tokenizer files are looked up there), or null for a registry model with fresh weights
+   * @param tokenizerOverride a tokenizer file or folder to use instead of the model's own, or null
+   */
+  public LoadedModel(String name, Path folder, ModelConfig config, Module module, PreprocessConfig preprocess,
+      NDManager manager, Path tokenizerOverride) {
+    this.name = name;
+    this.folder = folder;
+    this.config = config;
+    this.module = module;
+    this.preprocess = preprocess;
+    this.manager = manager;
+    this.tokenizerOverride = tokenizerOverride;
   }
 
-  /** The model as a module: its named parameters, train/eval mode. */
+  /** The same model with another tokenizer (a file or folder); shares the weights, so close only one of the two. */
+  public LoadedModel withTokenizer(Path override) {
+    return override == null ? this : new LoadedModel(name, folder, config, module, preprocess, manager, override);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The model folder, or null for a registry model with fresh weights. */
+  public Path folder() {
+    return folder;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Architecture architecture() {
+    return Architectures.get(config.arch());
+  }
+
+  /** The module tree: named parameters, train/eval mode. */
   public Module module() {
-    return (Module) model;
+    return module;
   }
 
-  /** The model as CLIP, for what only CLIP has (its config, its towers); a clear error for another architecture. */
-  public Clip clip() {
-    if (model instanceof Clip c) return c;
-    throw new IllegalArgumentException(describe() + " is " + kind() + ", and this needs a CLIP model");
+  public PreprocessConfig preprocess() {
+    return preprocess;
   }
 
-  /** The model as MS-CLIP; a clear error for another architecture. */
-  public MsClip msclip() {
-    if (model instanceof MsClip m) return m;
-    throw new IllegalArgumentException(describe() + " is " + kind() + ", and this needs an MS-CLIP model");
+  public NDManager manager() {
+    return manager;
   }
 
-  /** "CLIP" or "MS-CLIP". */
-  public String kind() {
-    return model instanceof MsClip ? "MS-CLIP" : "CLIP";
+  /** The model's tokenizer: the override, else its folder's tokenizer files, else CLIP's BPE where the vocabulary is CLIP's. */
+  public synchronized Tokenizer tokenizer() {
+    if (tokenizer == null) tokenizer = Tokenizers.resolve(folder, config.tokenizerSpec(), tokenizerOverride, describe());
+    return tokenizer;
   }
 
-  private String describe() {
+  public boolean has(Capability<?> capability) {
+    return capability.of(module.getClass());
+  }
+
+  /** The model as the capability's interface, or one line saying the model lacks it. */
+  public <T> T require(Capability<T> capability) {
+    if (!has(capability)) {
+      throw new IllegalArgumentException(describe() + " is a " + architecture().title() + " model and cannot " + capability.action()
+          + " (it has no " + capability.name() + " capability; it has: " + capabilityNames() + ")");
+    }
+    return capability.type().cast(module);
+  }
+
+  public List<Capability<?>> capabilities() {
+    return Capability.all(module.getClass());
+  }
+
+  /**
+   * The module as its own class, for code written for one architecture (its analysis, its tests); commands use
+   * {@link #require} instead.
+   */
+  public <M extends Module> M as(Class<M> type) {
+    if (!type.isInstance(module)) {
+      throw new IllegalArgumentException(describe() + " is a " + architecture().title() + " model, and this needs a "
+          + type.getSimpleName());
+    }
+    return type.cast(module);
+  }
+
+  /** The folder, or the registry name. */
+  public String describe() {
     return folder != null ? folder.toString() : name;
+  }
+
+  private String capabilityNames() {
+    List<Capability<?>> all = capabilities();
+    return all.isEmpty() ? "none" : all.stream().map(Capability::name).collect(Collectors.joining(", "));
   }
 
   @Override

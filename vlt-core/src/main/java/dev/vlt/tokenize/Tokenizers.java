@@ -1,14 +1,20 @@
 package dev.vlt.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
- * Finds a model folder's tokenizer, so {@code vlt} needs no flag: an explicit file, else the tokenizer files inside the folder,
- * else CLIP's default merges file from {@code $VLT_CLIP_BPE} or {@code ~/.cache/vlt/}. The context length comes from the
- * folder's {@code open_clip_config.json} ({@code model_cfg.text_cfg.context_length}, default 77).
+ * Finds a model's tokenizer, so {@code vlt} needs no flag: an explicit file or folder, else the tokenizer files inside the
+ * model folder, else CLIP's own BPE where the model's vocabulary is CLIP's (the merges file from {@code $VLT_CLIP_BPE}
+ * or {@code ~/.cache/vlt/}, else CLIP's {@code vocab.json} + {@code merges.txt} fetched once from the hub). What the model
+ * needs (context length, vocabulary size, a Hugging Face tokenizer name) comes from its config as a {@link TokenizerSpec}.
  */
 public final class Tokenizers {
   public static final String CLIP_MERGES = "bpe_simple_vocab_16e6.txt.gz";
@@ -17,35 +23,81 @@ public final class Tokenizers {
 
   private Tokenizers() {}
 
-  /**
-   * The tokenizer of a model folder.
-   *
-   * @param override a tokenizer file or folder that takes precedence (null for none): a merges file (.gz or .txt), a
-   *     tokenizer.json, or a folder holding vocab.json + merges.txt or tokenizer.json
-   */
-  public static Tokenizer forModelDir(Path modelDir, Path override) {
-    return forModelDir(modelDir, override, System::getenv, Path.of(System.getProperty("user.home")));
+  /** The fetchers of CLIP's vocabulary on the class path (the hub's), loaded once. */
+  private static final class Sources {
+    static final List<ClipVocabularySource> ALL = ServiceLoader.load(ClipVocabularySource.class,
+        Tokenizers.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
   }
 
-  static Tokenizer forModelDir(Path modelDir, Path override, Function<String, String> env, Path home) {
-    if (!Files.isDirectory(modelDir)) throw new IllegalArgumentException("model folder " + modelDir + " does not exist");
-    JsonNode textCfg = textConfig(modelDir);
-    int contextLength = contextLength(textCfg, modelDir);
-    boolean lowercase = "lower".equals(textCfg.path("tokenizer_kwargs").path("clean").asText());
+  /**
+   * The tokenizer of a model.
+   *
+   * @param folder the model folder, or null for a model without one (a registry model with fresh weights)
+   * @param override a tokenizer file or folder that takes precedence (null for none): a merges file (.gz or .txt), a
+   *     tokenizer.json, or a folder holding vocab.json + merges.txt or tokenizer.json
+   * @param model how errors name the model
+   */
+  public static Tokenizer resolve(Path folder, TokenizerSpec spec, Path override, String model) {
+    return resolve(folder, spec, override, model, System::getenv, Path.of(System.getProperty("user.home")), Sources.ALL);
+  }
+
+  static Tokenizer resolve(Path folder, TokenizerSpec spec, Path override, String model, Function<String, String> env,
+      Path home, List<ClipVocabularySource> fetchers) {
+    Tokenizer t = find(folder, spec, override, model, env, home, fetchers);
+    if (t.vocabSize() > spec.vocabSize()) {
+      throw new IllegalArgumentException("the tokenizer of " + model + " has " + t.vocabSize() + " tokens but the model's "
+          + "vocabulary only " + spec.vocabSize() + ": it was trained with another tokenizer (pass --tokenizer FILE)");
+    }
+    return t;
+  }
+
+  private static Tokenizer find(Path folder, TokenizerSpec spec, Path override, String model, Function<String, String> env,
+      Path home, List<ClipVocabularySource> fetchers) {
+    int contextLength = spec.contextLength();
     if (override != null) {
       if (!Files.exists(override)) throw new IllegalArgumentException("tokenizer " + override + " does not exist");
-      Tokenizer t = Files.isDirectory(override) ? inFolder(override, contextLength, lowercase) : fromFile(override, contextLength, lowercase);
+      Tokenizer t = Files.isDirectory(override) ? inFolder(override, contextLength, spec.lowercase())
+          : fromFile(override, contextLength, spec.lowercase());
       if (t == null) throw new IllegalArgumentException("tokenizer folder " + override + " holds neither vocab.json + merges.txt, tokenizer.json nor " + CLIP_MERGES);
       return t;
     }
-    Tokenizer own = inFolder(modelDir, contextLength, lowercase);
-    if (own != null) return own;
-    String hfName = textCfg.path("hf_tokenizer_name").asText("");
-    if (!hfName.isEmpty()) {
-      throw new IllegalArgumentException("model " + modelDir + " uses the Hugging Face tokenizer '" + hfName
-          + "': put its tokenizer.json into " + modelDir + " or pass --tokenizer FILE");
+    if (folder != null) {
+      if (!Files.isDirectory(folder)) throw new IllegalArgumentException("model folder " + folder + " does not exist");
+      Tokenizer own = inFolder(folder, contextLength, spec.lowercase());
+      if (own != null) return own;
     }
-    return ClipBpeTokenizer.fromMergesFile(defaultClipMerges(env, home), contextLength);
+    if (spec.hfTokenizerName() != null) {
+      throw new IllegalArgumentException("model " + model + " uses the Hugging Face tokenizer '" + spec.hfTokenizerName()
+          + "': put its tokenizer.json into " + (folder != null ? folder : "the model folder") + " or pass --tokenizer FILE");
+    }
+    if (!spec.usesClipVocabulary()) {
+      throw new IllegalArgumentException("model " + model + " has a vocabulary of " + spec.vocabSize() + " tokens (not CLIP's "
+          + TokenizerSpec.CLIP_VOCAB_SIZE + ") and no tokenizer files of its own: pass --tokenizer FILE");
+    }
+    return clip(contextLength, env, home, fetchers);
+  }
+
+  /** CLIP's own tokenizer at {@code contextLength}: the merges file on this machine, or the vocabulary fetched once. */
+  public static ClipBpeTokenizer clip(int contextLength) {
+    return clip(contextLength, System::getenv, Path.of(System.getProperty("user.home")), Sources.ALL);
+  }
+
+  static ClipBpeTokenizer clip(int contextLength, Function<String, String> env, Path home, List<ClipVocabularySource> fetchers) {
+    Optional<Path> merges = localClipMerges(env, home);
+    if (merges.isPresent()) return ClipBpeTokenizer.fromMergesFile(merges.get(), contextLength);
+    List<String> why = new ArrayList<>();
+    for (ClipVocabularySource f : fetchers) {
+      try {
+        Path dir = f.clipVocabulary();
+        return ClipBpeTokenizer.fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"), contextLength);
+      } catch (IOException | RuntimeException e) {
+        why.add(e.getMessage());
+      }
+    }
+    throw new IllegalArgumentException("CLIP's BPE merges file " + CLIP_MERGES + " was not found"
+        + (why.isEmpty() ? "" : " and its vocabulary could not be downloaded (" + String.join("; ", why) + ")")
+        + ": put it at " + home.resolve(".cache").resolve("vlt").resolve(CLIP_MERGES)
+        + " (it ships with open_clip) or set " + ENV_CLIP_BPE + "=FILE or pass --tokenizer FILE");
   }
 
   /** A tokenizer file on its own: tokenizer.json (any .json), else a CLIP merges file. */
@@ -77,37 +129,15 @@ public final class Tokenizers {
     return null;
   }
 
-  /** CLIP's merges file: {@code $VLT_CLIP_BPE}, else {@code ~/.cache/vlt/bpe_simple_vocab_16e6.txt.gz}. */
-  public static Path defaultClipMerges() {
-    return defaultClipMerges(System::getenv, Path.of(System.getProperty("user.home")));
-  }
-
-  static Path defaultClipMerges(Function<String, String> env, Path home) {
+  /** CLIP's merges file on this machine: {@code $VLT_CLIP_BPE}, else {@code ~/.cache/vlt/bpe_simple_vocab_16e6.txt.gz}. */
+  static Optional<Path> localClipMerges(Function<String, String> env, Path home) {
     String fromEnv = env.apply(ENV_CLIP_BPE);
     if (fromEnv != null && !fromEnv.isBlank()) {
       Path p = Path.of(fromEnv);
       if (!Files.isRegularFile(p)) throw new IllegalArgumentException(ENV_CLIP_BPE + "=" + fromEnv + " is not a file; point it at " + CLIP_MERGES);
-      return p;
+      return Optional.of(p);
     }
     Path cached = home.resolve(".cache").resolve("vlt").resolve(CLIP_MERGES);
-    if (Files.isRegularFile(cached)) return cached;
-    throw new IllegalArgumentException("CLIP's BPE merges file " + CLIP_MERGES + " was not found: put it at " + cached
-        + " (it ships with open_clip) or set " + ENV_CLIP_BPE + "=FILE or pass --tokenizer FILE");
-  }
-
-  private static JsonNode textConfig(Path modelDir) {
-    Path config = modelDir.resolve("open_clip_config.json");
-    if (!Files.exists(config)) return BpeFiles.JSON.createObjectNode();
-    JsonNode modelCfg = BpeFiles.readJson(config).path("model_cfg");
-    return modelCfg.has("msclip_cfg") ? modelCfg.get("msclip_cfg") : modelCfg.path("text_cfg");  // MS-CLIP: one config for both
-  }
-
-  private static int contextLength(JsonNode textCfg, Path modelDir) {
-    JsonNode n = textCfg.path("context_length");
-    if (n.isMissingNode() || n.isNull()) return DEFAULT_CONTEXT_LENGTH;
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 2) {
-      throw new IllegalArgumentException(modelDir.resolve("open_clip_config.json") + ": model_cfg.text_cfg.context_length must be an integer >= 2, got " + n);
-    }
-    return n.asInt();
+    return Files.isRegularFile(cached) ? Optional.of(cached) : Optional.empty();
   }
 }

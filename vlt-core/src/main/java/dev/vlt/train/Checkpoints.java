@@ -55,7 +55,7 @@ public final class Checkpoints {
   }
 
   /** Writes the checkpoint of {@code state.step()} and returns its folder. */
-  public Path save(Task task, AdamW optimizer, TrainerState state) throws IOException {
+  public Path save(Task<?, ?> task, AdamW optimizer, TrainerState state) throws IOException {
     Files.createDirectories(dir);
     Path target = dir.resolve(String.format("%s%06d", PREFIX, state.step()));
     if (Files.isDirectory(target)) return target;  // this step is on disk already (e.g. stopped right after resuming)
@@ -81,7 +81,7 @@ public final class Checkpoints {
     return target;
   }
 
-  private static void writeOptimizer(Path tmp, Task task, AdamW opt) throws IOException {
+  private static void writeOptimizer(Path tmp, Task<?, ?> task, AdamW opt) throws IOException {
     List<String> inModel;
     try (SafeTensors weights = SafeTensors.open(tmp.resolve(MODEL).resolve(Models.WEIGHTS_FILE))) {
       inModel = weights.names();
@@ -120,7 +120,7 @@ public final class Checkpoints {
    * Restores the task's weights (into {@code manager}) and the optimizer's moments from {@code checkpoint}; returns the
    * trainer state to continue from.
    */
-  public static TrainerState load(Path checkpoint, Task task, AdamW optimizer, NDManager manager) throws IOException {
+  public static TrainerState load(Path checkpoint, Task<?, ?> task, AdamW optimizer, NDManager manager) throws IOException {
     TrainerState state = TrainerState.read(checkpoint.resolve(STATE));
     try (NDManager tmp = manager.newSubManager();
         SafeTensors model = SafeTensors.open(checkpoint.resolve(MODEL).resolve(Models.WEIGHTS_FILE));
@@ -151,7 +151,8 @@ public final class Checkpoints {
     for (Path p : stale) deleteTree(p);
   }
 
-  static void deleteTree(Path root) throws IOException {
+  /** Deletes a file or folder tree (nothing when absent). */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) return;
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -15,6 +15,8 @@ public final class RunPlots {
   public static final String LOSS = "loss.png";
   public static final String LR = "lr.png";
   public static final String ZEROSHOT = "zeroshot.png";
+  public static final String RETRIEVAL = "retrieval.png";
+  public static final String CAPTIONS = "captions.png";
 
   private RunPlots() {}
 
@@ -33,6 +35,9 @@ public final class RunPlots {
         k -> k.equals("lr"), written);
     plot(dir.resolve(ZEROSHOT), "Zero-shot top-1 accuracy (test: held-out colour×shape combos)", metrics,
         k -> k.endsWith("_top1") || k.endsWith("_top1_heldout") || k.startsWith("chance"), written);
+    plot(dir.resolve(RETRIEVAL), "Retrieval recall on --val-data", metrics, k -> k.endsWith("_r1") || k.endsWith("_r5"), written);
+    plot(dir.resolve(CAPTIONS), "Greedy captions naming exactly the scene's objects", metrics,
+        k -> k.endsWith("_caption_correct"), written);
     return written;
   }
 

@@ -12,7 +12,7 @@ import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.data.image.PreprocessConfig;
-import dev.vlt.models.clip.Clip;
+import dev.vlt.models.ContrastiveModel;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.Map;
 public final class ShapesZeroShot implements Evaluator {
   private static final int CHUNK = 128;
 
-  private final Clip clip;
+  private final ContrastiveModel model;
   private final Tokenizer tokenizer;
   private final PreprocessConfig preprocess;
   private final ShapesWorld world;
@@ -38,13 +38,13 @@ public final class ShapesZeroShot implements Evaluator {
   private final Map<Split, int[]> labels = new LinkedHashMap<>();
 
   /** @param worldConfig the training world's config; evaluation renders {@code images} one-object images per split */
-  public ShapesZeroShot(Clip clip, Tokenizer tokenizer, PreprocessConfig preprocess, ShapesWorldConfig worldConfig, int images) {
+  public ShapesZeroShot(ContrastiveModel model, Tokenizer tokenizer, PreprocessConfig preprocess, ShapesWorldConfig worldConfig,
+      int images) {
     if (images < 1) throw new IllegalArgumentException("zero-shot evaluation needs at least one image, got " + images);
-    this.clip = clip;
+    this.model = model;
     this.tokenizer = tokenizer;
     this.preprocess = preprocess;
-    this.world = new ShapesWorld(worldConfig.withObjects(1, 1));
-    ShapesSource.checkSize(world, preprocess);
+    this.world = new ShapesWorld(worldConfig.withObjects(1, 1).withImageSize(preprocess.imageSize()));
     this.images = images;
   }
 
@@ -87,7 +87,7 @@ public final class ShapesZeroShot implements Evaluator {
     for (int i = 0; i < ids.length; i++) System.arraycopy(ids[i], 0, flat, i * ids[0].length, ids[0].length);
     try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.open(); NDManager m = NDManager.newBaseManager()) {
       NDArray t = m.create(flat, new Shape(ids.length, ids[0].length)).toType(DataType.INT64, false);
-      return rows(clip.encodeText(t, true), ids.length);
+      return rows(model.encodeText(t, true), ids.length);
     }
   }
 
@@ -100,7 +100,7 @@ public final class ShapesZeroShot implements Evaluator {
       int n = Math.min(CHUNK, images - from);
       float[] chunk = java.util.Arrays.copyOfRange(px, from * plane, (from + n) * plane);
       try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.open(); NDManager m = NDManager.newBaseManager()) {
-        float[][] f = rows(clip.encodeImage(m.create(chunk, new Shape(n, 3, s, s)), true), n);
+        float[][] f = rows(model.encodeImage(m.create(chunk, new Shape(n, 3, s, s)), true), n);
         System.arraycopy(f, 0, out, from, n);
       }
     }
@@ -113,7 +113,8 @@ public final class ShapesZeroShot implements Evaluator {
     int[] y = new int[images];
     for (int i = 0; i < images; i++) {
       ShapesSample sample = world.sample(split, i);
-      ShapesSource.normalise(sample, preprocess, px, i * plane);
+      float[] one = preprocess.normalize(sample.pixels());  // rendered at the model's size: resize and crop are no-ops
+      System.arraycopy(one, 0, px, i * plane, plane);
       y[i] = sample.label();
     }
     labels.put(split, y);

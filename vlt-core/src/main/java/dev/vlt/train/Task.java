@@ -1,26 +1,35 @@
 package dev.vlt.train;
 
+import ai.djl.ndarray.NDManager;
+import dev.vlt.data.Batch;
 import dev.vlt.objectives.LossTerms;
 import dev.vlt.tensor.Module;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A model bound to its objectives: what the {@link Trainer} trains. The model computes outputs; the objective is a pure
- * function of them, so the trainer can recompute one micro-batch's outputs and score them against cached others.
+ * A model bound to its objectives: what the {@link Trainer} trains. The task turns a loader batch into its own input
+ * ({@link #collate}), the model computes typed outputs, the objective is a pure function of them — so the trainer can
+ * recompute one micro-batch's outputs and score them against cached others, and trains every task with one loop.
+ *
+ * @param <B> the task's batch (e.g. images and token ids)
+ * @param <O> the task's outputs
  */
-public interface Task {
+public interface Task<B, O extends StepOutput<O>> {
   /** Every parameter the task owns (frozen ones included), by checkpoint name. */
   Module module();
 
-  /** The model's outputs for one batch. */
-  TaskOutput forward(TrainBatch batch);
+  /** A loader batch (images already on {@code manager}, captions tokenized) as this task's input. */
+  B collate(Batch batch, NDManager manager);
 
-  /** The objective's named terms from (possibly concatenated) outputs. */
-  LossTerms loss(TaskOutput outputs);
+  /** The model's outputs for one batch. */
+  O forward(B batch);
+
+  /** The objective's named terms from (possibly joined) outputs. */
+  LossTerms loss(O outputs);
 
   /** Runs after each optimizer step, e.g. CLIP's clamp of the temperature. */
-  void afterStep();
+  default void afterStep() {}
 
   /** Writes the model as a model folder (weights, config, tokenizer files). */
   void saveModel(Path dir) throws IOException;

@@ -4,17 +4,29 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vlt.data.DataOptions;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.DataSources;
+import dev.vlt.data.Loader;
+import dev.vlt.data.LoaderConfig;
+import dev.vlt.data.SkipReport;
+import dev.vlt.data.Templates;
+import dev.vlt.data.image.EvalTransform;
+import dev.vlt.data.image.ImageTransform;
+import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.data.image.TrainTransform;
+import dev.vlt.data.shapes.ShapesSource;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
-import dev.vlt.data.shapes.Split;
+import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.models.Models;
-import dev.vlt.data.image.PreprocessConfig;
-import dev.vlt.models.clip.Clip;
-import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.tensor.Engines;
-import dev.vlt.tokenize.ClipBpeTokenizer;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Parameter;
 import dev.vlt.tokenize.Tokenizer;
+import dev.vlt.tokenize.TokenizerSpec;
 import dev.vlt.tokenize.Tokenizers;
 import dev.vlt.tokenize.TrainedBpe;
 import java.io.IOException;
@@ -22,15 +34,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A training run in its folder: {@code config.json} (the full {@link TrainConfig}), {@code metrics.jsonl},
+ * A training run in its folder: {@code config.json} (the full, resolved {@link TrainConfig}), {@code metrics.jsonl},
  * {@code checkpoints/}, {@code plots/}, {@code tokenizer/} (when the run trained its own BPE) and, once complete,
- * {@code model/}, the trained model in open_clip's hub layout with its tokenizer files. Assembles model, task, data,
- * evaluation and {@link Trainer} from the config, for a new run or to resume the latest checkpoint.
+ * {@code model/}, the trained model folder with its tokenizer files. Assembles the model (any architecture of the
+ * registry), its task, the data through the one {@link Loader}, the evaluations and the {@link Trainer} from the config,
+ * for a new run or to resume the latest checkpoint.
  */
 public final class TrainRun implements AutoCloseable {
   public static final String CONFIG = "config.json";
@@ -40,6 +54,9 @@ public final class TrainRun implements AutoCloseable {
   public static final String MODEL = "model";
   public static final String TOKENIZER = "tokenizer";
   static final int ZEROSHOT_IMAGES = 256;
+  static final int CAPTION_IMAGES = 64;
+  /** Each seed trains on its own block of ShapesWorld's endless train split. */
+  static final long SEED_BLOCK = 100_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> TOKENIZER_FILES = List.of(TrainedBpe.VOCAB_FILE, TrainedBpe.MERGES_FILE,
       "tokenizer.json", Tokenizers.CLIP_MERGES);
@@ -47,68 +64,129 @@ public final class TrainRun implements AutoCloseable {
   private final Path dir;
   private final TrainConfig cfg;
   private final NDManager manager;
-  private final LoadedModel pretrained;
-  private final ClipTask task;
-  private final BatchSource source;
+  private final LoadedModel model;
+  private final SkipReport skips = new SkipReport();
+  private final DataSource source;
+  private final Loader loader;
+  private final Task<?, ?> task;
   private final Evaluator evaluator;
-  private final Trainer trainer;
+  private final Trainer<?, ?> trainer;
   private final Checkpoints checkpoints;
   private final MetricsLog metrics;
   private TrainerState resumedFrom;
 
-  private TrainRun(Path dir, TrainConfig cfg, Checkpoints checkpoints) throws IOException {
-    if (!cfg.data().equals(ShapesWorld.NAME)) {
-      throw new IllegalArgumentException("--data " + cfg.data() + ": vlt train reads only the built-in '" + ShapesWorld.NAME + "' for now");
-    }
+  private TrainRun(Path dir, TrainConfig given, Checkpoints checkpoints) throws IOException {
     this.dir = dir;
-    this.cfg = cfg;
     this.checkpoints = checkpoints;
     this.metrics = new MetricsLog(dir.resolve(METRICS));
     Engines.ensureStarted();
     this.manager = NDManager.newBaseManager();
+    LoadedModel m = null;
     try {
-      Clip clip;
-      PreprocessConfig preprocess;
-      Tokenizer tokenizer;
+      m = given.pretrained() != null ? Models.load(Path.of(given.pretrained()))
+          : Models.create(modelConfig(given.model()), given.model(), given.seed());
+      this.model = m;
+      PreprocessConfig preprocess = model.preprocess();
+      DataOptions options = DataOptions.defaults(preprocess.imageSize())
+          .withKeys(given.data().imageKey(), given.data().captionKey(), given.data().separatorChar())
+          .withClassTemplates(given.data().classTemplates())
+          .withShapes(given.data().shapesObjects(), given.trainNumSamples(), given.seed() * SEED_BLOCK);
+      this.source = DataSources.open(given.data().source(), options, skips);
+      this.cfg = given.resolved(source.size());
       List<Path> tokenizerFiles = new ArrayList<>();
-      if (cfg.pretrained() != null) {
-        Path folder = Path.of(cfg.pretrained());
-        pretrained = Models.load(folder);
-        clip = pretrained.clip();
-        preprocess = pretrained.preprocess();
-        tokenizer = Tokenizers.forModelDir(folder, null);
-        for (String f : TOKENIZER_FILES) if (Files.isRegularFile(folder.resolve(f))) tokenizerFiles.add(folder.resolve(f));
-      } else {
-        pretrained = null;
-        ClipConfig c = modelConfig(cfg.model());
-        clip = new Clip(c);
-        clip.initialize(manager, cfg.seed());
-        preprocess = PreprocessConfig.openai(c.vision().imageSize());
-        if (c.text().vocabSize() == ShapesVocab.CLIP_VOCAB_SIZE) {
-          tokenizer = ClipBpeTokenizer.fromMergesFile(Tokenizers.defaultClipMerges(), c.text().contextLength());
-        } else {
-          Path tokDir = dir.resolve(TOKENIZER);
-          tokenizer = ShapesVocab.loadOrTrain(tokDir, c.text());
-          tokenizerFiles.add(tokDir.resolve(TrainedBpe.VOCAB_FILE));
-          tokenizerFiles.add(tokDir.resolve(TrainedBpe.MERGES_FILE));
-        }
-      }
-      if (tokenizer.vocabSize() > clip.config().text().vocabSize()) {
-        throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's text_cfg.vocab_size is "
-            + clip.config().text().vocabSize());
-      }
-      if (cfg.lockImage()) clip.visual().freeze(true);
-      if (cfg.lockText()) clip.text().freeze(true);
-      task = new ClipTask(clip, preprocess, tokenizerFiles,
-          cfg.loss().equals("sigmoid") ? ClipTask.Objective.SIGMOID : ClipTask.Objective.CONTRASTIVE, -10, manager);
-      ShapesWorldConfig world = ShapesWorldConfig.defaults().withImageSize(preprocess.imageSize()).withObjects(1, cfg.shapesObjects());
-      long perEpoch = cfg.stepsPerEpoch() * cfg.batchSize() * cfg.accumFreq();
-      source = new ShapesSource(new ShapesWorld(world), Split.TRAIN, cfg.batchSize(), perEpoch, tokenizer, preprocess, cfg.seed());
-      evaluator = new ShapesZeroShot(clip, tokenizer, preprocess, world, ZEROSHOT_IMAGES);
-      trainer = new Trainer(task, cfg, manager);
+      Tokenizer tokenizer = tokenizer(tokenizerFiles);
+      ModelWriter writer = ModelWriter.of(model.config(), model.module(), preprocess, tokenizerFiles);
+      String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
+      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer));
+      lock(model.module(), cfg.lockImage(), cfg.lockText());
+      ImageTransform transform = cfg.data().cropScale() < 1 ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
+          : new EvalTransform(preprocess);
+      LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
+      if (cfg.data().workers() > 0) lc = lc.withThreads(cfg.data().workers());
+      this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize);
+      this.evaluator = evaluator(tokenizer, options);
+      this.trainer = new Trainer<>(task, cfg, manager);
     } catch (RuntimeException | IOException e) {
-      close();
+      if (m != null) m.close();
+      manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * The tokenizer to train with, and the files that carry it into every saved model folder: {@code --tokenizer}, else
+   * a pretrained model's own, else CLIP's BPE for CLIP's vocabulary, else a BPE trained on the run's captions.
+   */
+  private Tokenizer tokenizer(List<Path> files) throws IOException {
+    TokenizerSpec spec = model.config().tokenizerSpec();
+    Path override = cfg.tokenizer() == null ? null : Path.of(cfg.tokenizer());
+    Path folder = override != null ? (Files.isDirectory(override) ? override : null) : model.folder();
+    if (override != null || folder != null || spec.usesClipVocabulary()) {
+      Tokenizer t = Tokenizers.resolve(model.folder(), spec, override, model.describe());
+      if (override != null && !Files.isDirectory(override)) files.add(override);
+      if (folder != null) for (String f : TOKENIZER_FILES) if (Files.isRegularFile(folder.resolve(f))) files.add(folder.resolve(f));
+      return t;
+    }
+    Path tokDir = dir.resolve(TOKENIZER);
+    Tokenizer t = RunTokenizer.loadOrTrain(tokDir, source, evaluationPrompts(), spec);
+    files.add(tokDir.resolve(TrainedBpe.VOCAB_FILE));
+    files.add(tokDir.resolve(TrainedBpe.MERGES_FILE));
+    return t;
+  }
+
+  /** The texts evaluation will encode besides captions: the class prompts, so their words become tokens too. */
+  private List<String> evaluationPrompts() {
+    List<String> out = new ArrayList<>();
+    if (source instanceof ShapesSource) out.addAll(ShapesWorld.classPrompts());
+    List<String> templates = Templates.load(cfg.data().classTemplates());
+    for (String c : source.classNames()) out.addAll(Templates.fill(templates, c.replace('_', ' ')));
+    return out;
+  }
+
+  /**
+   * What runs every --zeroshot-frequency epochs: on ShapesWorld, zero-shot over the colour×shape classes (and captioning,
+   * for a model that captions); on --val-data, retrieval and zero-shot. Null when none applies.
+   */
+  private Evaluator evaluator(Tokenizer tokenizer, DataOptions options) throws IOException {
+    List<Evaluator> all = new ArrayList<>();
+    PreprocessConfig pre = model.preprocess();
+    if (source instanceof ShapesSource shapes && model.has(Capability.IMAGE_TEXT_SIMILARITY)) {
+      ShapesWorldConfig world = shapes.world().config();
+      all.add(new ShapesZeroShot(model.require(Capability.IMAGE_TEXT_SIMILARITY), tokenizer, pre, world, ZEROSHOT_IMAGES));
+      if (model.has(Capability.CAPTIONING)) {
+        all.add(new ShapesCaptioning(model.require(Capability.CAPTIONING), tokenizer, pre, world, CAPTION_IMAGES));
+      }
+    }
+    if (cfg.data().val() != null) {
+      DataSource val = DataSources.open(cfg.data().val(), options.withShapes(cfg.data().shapesObjects(), cfg.data().valNumSamples(), 0),
+          SkipReport.quiet());
+      all.add(new ValEvaluation(val, model.require(Capability.IMAGE_TEXT_SIMILARITY), tokenizer, pre, cfg.data().valNumSamples(),
+          Templates.load(cfg.data().classTemplates())));
+    }
+    if (all.isEmpty()) return null;
+    return () -> {
+      Map<String, Double> out = new LinkedHashMap<>();
+      for (Evaluator e : all) out.putAll(e.evaluate());
+      return out;
+    };
+  }
+
+  /**
+   * LiT-style locking (Zhai et al. 2022): freezes the image tower ({@code visual.}) or the text tower (everything else
+   * but the temperature and a captioning decoder). Weights both modalities share (MS-CLIP's {@code shared.}) cannot be
+   * locked for one of them.
+   */
+  static void lock(Module module, boolean image, boolean text) {
+    if (!image && !text) return;
+    for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+      String n = e.getKey();
+      if (n.startsWith("shared.")) {
+        throw new IllegalArgumentException("--lock-" + (image ? "image" : "text") + ": this model shares " + n
+            + " between images and text, so one tower cannot be locked alone");
+      }
+      boolean visual = n.startsWith("visual.");
+      boolean neither = n.equals("logit_scale") || n.equals("logit_bias") || n.startsWith("text_decoder.");
+      if (image && visual || text && !visual && !neither) e.getValue().setFrozen(true);
     }
   }
 
@@ -128,7 +206,7 @@ public final class TrainRun implements AutoCloseable {
     TrainRun run = null;
     try {
       run = new TrainRun(dir, cfg, new Checkpoints(dir.resolve(CHECKPOINTS)));
-      Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(cfg.toJson(JSON)) + "\n");
+      Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(run.cfg.toJson(JSON)) + "\n");
       return run;
     } catch (RuntimeException | IOException e) {
       if (run != null) run.close();
@@ -162,7 +240,7 @@ public final class TrainRun implements AutoCloseable {
     try {
       Optional<Path> latest = checkpoints.latest();
       if (latest.isPresent()) {
-        run.resumedFrom = run.trainer.resume(latest.get(), run.source);
+        run.resumedFrom = run.trainer.resume(latest.get());
         run.metrics.truncateAfter(run.resumedFrom.step());
       } else {
         run.metrics.truncateAfter(-1);  // nothing was saved: start over
@@ -203,7 +281,7 @@ public final class TrainRun implements AutoCloseable {
       }
     };
     try {
-      Trainer.Outcome outcome = trainer.run(source, evaluator, checkpoints, metrics, both);
+      Trainer.Outcome outcome = trainer.run(loader, evaluator, checkpoints, metrics, both);
       if (outcome == Trainer.Outcome.COMPLETED) saveFinalModel();
       return outcome;
     } finally {
@@ -237,12 +315,13 @@ public final class TrainRun implements AutoCloseable {
     return cfg;
   }
 
-  public Trainer trainer() {
+  public Trainer<?, ?> trainer() {
     return trainer;
   }
 
-  public Clip clip() {
-    return task.clip();
+  /** The model being trained (any architecture); its module holds the current weights. */
+  public LoadedModel model() {
+    return model;
   }
 
   public MetricsLog metrics() {
@@ -251,6 +330,11 @@ public final class TrainRun implements AutoCloseable {
 
   public Checkpoints checkpoints() {
     return checkpoints;
+  }
+
+  /** Samples the loader skipped (unreadable images, malformed records), by reason. */
+  public SkipReport skips() {
+    return skips;
   }
 
   /** The checkpoint state this run continued from, if it was resumed from one. */
@@ -262,26 +346,20 @@ public final class TrainRun implements AutoCloseable {
     return source.describe();
   }
 
-  /** A registry architecture, or a JSON file holding a model_cfg (or a whole open_clip_config.json). */
-  static ClipConfig modelConfig(String model) throws IOException {
-    if (Models.architectures().contains(model)) return Models.config(model);
+  /** A registry name, or a JSON file holding a model config (a whole open_clip_config.json, or a bare model_cfg). */
+  static ModelConfig modelConfig(String model) throws IOException {
+    if (Models.registry().contains(model)) return Models.config(model);
     Path file = Path.of(model);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--model " + model + " is neither a known architecture (" + String.join(", ", Models.architectures())
+      throw new IllegalArgumentException("--model " + model + " is neither a registry architecture (" + String.join(", ", Models.registry())
           + ") nor a config file");
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    return ClipConfig.fromJson(root.has("model_cfg") ? root.get("model_cfg") : root);
+    return Models.readConfigFile(file);
   }
 
   @Override
   public void close() {
-    if (pretrained != null) pretrained.close();
+    model.close();
     manager.close();
   }
 }

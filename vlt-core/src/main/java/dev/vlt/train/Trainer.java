@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.vlt.data.Batch;
+import dev.vlt.data.Loader;
 import dev.vlt.objectives.LossTerms;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Parameter;
@@ -17,22 +19,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The training loop, open_clip's {@code train_one_epoch} in one place: per step, a memory scope; forward, loss and
- * backward (with open_clip's feature-caching gradient accumulation); global-norm clipping; AdamW at the cosine
- * schedule's rate; the task's post-step hook (CLIP's temperature clamp); zeroed gradients. Around the steps: zero-shot
- * evaluation, metrics, and atomic checkpoints every few epochs, a stop on request (Ctrl-C) that checkpoints first, and a
- * stop with a clear message at the first non-finite loss, before it reaches the weights.
+ * The training loop for every task, open_clip's {@code train_one_epoch} in one place: per step, a memory scope; the
+ * loader's batches collated by the task; forward, loss and backward (with open_clip's feature-caching gradient
+ * accumulation); global-norm clipping; AdamW at the cosine schedule's rate; the task's post-step hook (CLIP's temperature
+ * clamp); zeroed gradients. Around the steps: evaluation, metrics, and atomic checkpoints (every few epochs and every N
+ * steps) that record the loader's position, so a resumed run reads exactly the batches the uninterrupted one would have;
+ * a stop on request (Ctrl-C) that checkpoints first; and a stop with a clear message at the first non-finite loss, before
+ * it reaches the weights.
+ *
+ * @param <B> the task's batch
+ * @param <O> the task's outputs
  */
-public final class Trainer {
+public final class Trainer<B, O extends StepOutput<O>> {
   public enum Outcome { COMPLETED, STOPPED }
 
   /** One optimizer step's figures; {@code finite} false means the update was skipped. */
   public record StepResult(Map<String, Double> losses, double lr, double gradNorm, Map<String, Double> scalars,
       boolean finite) {}
 
-  record Pass(LossTerms loss, TaskOutput output) {}
+  record Pass<O>(LossTerms loss, O output) {}
 
-  private final Task task;
+  private final Task<B, O> task;
   private final TrainConfig cfg;
   private final NDManager manager;
   private final List<Parameter> trainable;
@@ -40,12 +47,13 @@ public final class Trainer {
   private final CosineSchedule schedule;
   private long step;
   private long samplesSeen;
+  private Loader.Position position = Loader.Position.START;
   private double secondsBefore;  // training time of earlier processes of this run
   private long runStart = System.nanoTime();
   private volatile boolean stopRequested;
 
   /** @param manager owns the optimizer state (and the weights restored by {@link #resume}); outlives the run */
-  public Trainer(Task task, TrainConfig cfg, NDManager manager) {
+  public Trainer(Task<B, O> task, TrainConfig cfg, NDManager manager) {
     this.task = task;
     this.cfg = cfg;
     this.manager = manager;
@@ -53,17 +61,17 @@ public final class Trainer {
     this.trainable = params.values().stream().filter(p -> !p.isFrozen()).toList();
     if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
     this.optimizer = new AdamW(params, ParamGroups.weightDecay(params, cfg.optim().wd()), cfg.optim().hyper(), manager);
-    this.schedule = new CosineSchedule(cfg.optim().lr(), cfg.optim().warmup(), cfg.totalSteps());
+    this.schedule = new CosineSchedule(cfg.optim().lr(), cfg.warmupSteps(), cfg.totalSteps());
   }
 
-  /** Restores weights, optimizer and position from {@code checkpoint}; the source continues where it was. */
-  public TrainerState resume(Path checkpoint, BatchSource source) throws IOException {
+  /** Restores weights, optimizer and data position from {@code checkpoint}. */
+  public TrainerState resume(Path checkpoint) throws IOException {
     TrainerState s = Checkpoints.load(checkpoint, task, optimizer, manager);
     if (s.seed() != cfg.seed()) throw new IllegalArgumentException(checkpoint + " was written with seed " + s.seed() + ", not " + cfg.seed());
     step = s.step();
     samplesSeen = s.samplesSeen();
     secondsBefore = s.elapsedSeconds();
-    source.seek(s.position());
+    position = s.position();
     return s;
   }
 
@@ -76,6 +84,11 @@ public final class Trainer {
     return step;
   }
 
+  /** Where the next batch starts in the data. */
+  public Loader.Position position() {
+    return position;
+  }
+
   /** Wall-clock seconds spent in {@link #run}, across every process that trained this run. */
   public double elapsedSeconds() {
     return secondsBefore + (System.nanoTime() - runStart) / 1e9;
@@ -85,44 +98,48 @@ public final class Trainer {
     return optimizer;
   }
 
+  public Task<B, O> task() {
+    return task;
+  }
+
   /**
    * One optimizer step over {@code microBatches} (accum_freq of them). Call inside an {@link NDScope}. A non-finite loss
    * or gradient norm skips the update and leaves the step count as it was.
    */
-  public StepResult step(List<TrainBatch> microBatches) {
+  public StepResult step(List<B> microBatches, int samples) {
     double lr = schedule.lr(step);
     // dropout and drop-path draw from torch's generator: seeding it per step makes the RNG state a function of the step
     Engine.getInstance().setRandomSeed(stepSeed(cfg.seed(), step));
-    Pass pass = backward(microBatches);
+    Pass<O> pass = backward(microBatches);
     Map<String, Double> losses = new LinkedHashMap<>(pass.loss().values());
     losses.put("loss", scalar(pass.loss().total()));
     double gradNorm = cfg.optim().gradClipNorm() > 0
         ? Gradients.clipGlobalNorm(trainable, cfg.optim().gradClipNorm())
         : Gradients.globalNorm(trainable);
     Map<String, Double> scalars = new LinkedHashMap<>();
-    pass.output().shared().forEach((k, v) -> scalars.put(k, scalar(v)));
+    pass.output().scalars().forEach((k, v) -> scalars.put(k, scalar(v)));
     boolean finite = Double.isFinite(gradNorm) && losses.values().stream().allMatch(Double::isFinite);
     if (finite) {
       optimizer.step(lr);
       task.afterStep();
       step++;
-      for (TrainBatch b : microBatches) samplesSeen += b.size();
+      samplesSeen += samples;
     }
     Gradients.zero(trainable);
     return new StepResult(losses, lr, gradNorm, scalars, finite);
   }
 
   /** Forward, loss and backward over the micro-batches; leaves the gradients in the parameters. */
-  Pass backward(List<TrainBatch> microBatches) {
+  Pass<O> backward(List<B> microBatches) {
     return microBatches.size() == 1 ? plain(microBatches.get(0)) : accumulated(microBatches);
   }
 
-  private Pass plain(TrainBatch batch) {
+  private Pass<O> plain(B batch) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      TaskOutput out = task.forward(batch);
+      O out = task.forward(batch);
       LossTerms loss = task.loss(out);
       gc.backward(loss.total());
-      return new Pass(loss, out);
+      return new Pass<>(loss, out);
     }
   }
 
@@ -132,68 +149,83 @@ public final class Trainer {
    * so the loss always sees the whole batch. Gradients sum over the passes; like open_clip, the shared temperature thus
    * receives accum_freq contributions.
    */
-  private Pass accumulated(List<TrainBatch> micro) {
-    List<TaskOutput> cached = new ArrayList<>(micro.size());
+  private Pass<O> accumulated(List<B> micro) {
+    List<O> cached = new ArrayList<>(micro.size());
     try (NoGrad ignored = NoGrad.open()) {
-      for (TrainBatch b : micro) cached.add(task.forward(b));
+      for (B b : micro) cached.add(task.forward(b));
     }
-    Pass last = null;
+    Pass<O> last = null;
     for (int j = 0; j < micro.size(); j++) {
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        TaskOutput fresh = task.forward(micro.get(j));
-        LossTerms loss = task.loss(TaskOutput.substitute(cached, j, fresh));
+        O fresh = task.forward(micro.get(j));
+        List<O> parts = new ArrayList<>(cached);
+        parts.set(j, fresh);
+        LossTerms loss = task.loss(fresh.joined(parts));
         gc.backward(loss.total());
-        last = new Pass(loss, fresh);
+        last = new Pass<>(loss, fresh);
       }
     }
     return last;
   }
 
   /**
-   * Trains from the current step to the config's total, appending to {@code metrics} and checkpointing into
-   * {@code checkpoints}; {@code evaluator} may be null.
+   * Trains from the current step to the config's total on {@code loader}'s batches (from the resumed position), appending
+   * to {@code metrics} and checkpointing into {@code checkpoints}; {@code evaluator} may be null.
    *
    * @throws NonFiniteLossException at the first NaN or infinite loss; the last checkpoint on disk is the last good one
    */
-  public Outcome run(BatchSource source, Evaluator evaluator, Checkpoints checkpoints, MetricsLog metrics,
+  public Outcome run(Loader loader, Evaluator evaluator, Checkpoints checkpoints, MetricsLog metrics,
       TrainListener listener) throws IOException {
     long total = cfg.totalSteps();
     long perEpoch = cfg.stepsPerEpoch();
     runStart = System.nanoTime();
     task.module().train(true);
-    listener.started(step, total, source.describe());
+    listener.started(step, total, loader.describe());
     if (step == 0 && evaluator != null && cfg.cadence().zeroshotFrequency() > 0) {
       Map<String, Object> line = new LinkedHashMap<>(Map.of("step", 0L));
       line.putAll(evaluate(evaluator, listener));
       metrics.append(line);
     }
-    while (step < total) {
-      if (stopRequested) {
-        checkpoint(source, checkpoints, listener);
-        return Outcome.STOPPED;
+    try (Loader.Run batches = loader.open(manager, position)) {
+      while (step < total) {
+        if (stopRequested) {
+          checkpoint(checkpoints, listener);
+          return Outcome.STOPPED;
+        }
+        long t0 = System.nanoTime();
+        int epoch = -1;
+        StepResult r;
+        try (NDScope scope = new NDScope()) {
+          List<B> micro = new ArrayList<>(cfg.accumFreq());
+          int samples = 0;
+          for (int a = 0; a < cfg.accumFreq(); a++) {
+            if (!batches.hasNext()) throw new IllegalStateException("the data ran out at step " + (step + 1) + " (" + loader.describe() + ")");
+            Batch b = batches.next();
+            if (epoch < 0) epoch = b.next().epoch();
+            samples += b.size();
+            micro.add(task.collate(b, manager));
+          }
+          r = step(micro, samples);
+        }
+        if (!r.finite()) throw nonFinite(r, checkpoints.latest());
+        position = batches.position();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        StepMetrics m = new StepMetrics(step, epoch, r.losses(), r.lr(), r.gradNorm(), r.scalars(),
+            (double) cfg.batchSize() * cfg.accumFreq() / seconds, Memory.residentMb());
+        listener.stepped(m);
+        Map<String, Object> line = m.toMap();
+        boolean epochEnd = step % perEpoch == 0;
+        long epochs = step / perEpoch;
+        int zeroshot = cfg.cadence().zeroshotFrequency();
+        if (evaluator != null && zeroshot > 0 && (step == total || epochEnd && epochs % zeroshot == 0)) {
+          line.putAll(evaluate(evaluator, listener));
+        }
+        metrics.append(line);
+        long every = cfg.cadence().saveEveryNSteps();
+        if (step == total || epochEnd && epochs % cfg.cadence().saveFrequency() == 0 || every > 0 && step % every == 0) {
+          checkpoint(checkpoints, listener);
+        }
       }
-      long t0 = System.nanoTime();
-      int epoch = source.position().epoch();
-      StepResult r;
-      try (NDScope scope = new NDScope()) {
-        List<TrainBatch> micro = new ArrayList<>(cfg.accumFreq());
-        for (int a = 0; a < cfg.accumFreq(); a++) micro.add(source.next(manager));
-        r = step(micro);
-      }
-      if (!r.finite()) throw nonFinite(r, checkpoints.latest());
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      StepMetrics m = new StepMetrics(step, epoch, r.losses(), r.lr(), r.gradNorm(), r.scalars(),
-          (double) cfg.batchSize() * cfg.accumFreq() / seconds, Memory.residentMb());
-      listener.stepped(m);
-      Map<String, Object> line = m.toMap();
-      boolean epochEnd = step % perEpoch == 0;
-      long epochs = step / perEpoch;
-      int zeroshot = cfg.cadence().zeroshotFrequency();
-      if (evaluator != null && zeroshot > 0 && (step == total || epochEnd && epochs % zeroshot == 0)) {
-        line.putAll(evaluate(evaluator, listener));
-      }
-      metrics.append(line);
-      if (step == total || epochEnd && epochs % cfg.cadence().saveFrequency() == 0) checkpoint(source, checkpoints, listener);
     }
     return Outcome.COMPLETED;
   }
@@ -209,8 +241,8 @@ public final class Trainer {
     }
   }
 
-  private void checkpoint(BatchSource source, Checkpoints checkpoints, TrainListener listener) throws IOException {
-    TrainerState s = new TrainerState(step, source.position(), cfg.seed(), optimizer.stepCount(), samplesSeen, elapsedSeconds());
+  private void checkpoint(Checkpoints checkpoints, TrainListener listener) throws IOException {
+    TrainerState s = new TrainerState(step, position, cfg.seed(), optimizer.stepCount(), samplesSeen, elapsedSeconds());
     listener.checkpointed(step, checkpoints.save(task, optimizer, s));
   }
 

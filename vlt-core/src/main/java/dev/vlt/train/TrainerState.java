@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.data.Loader;
 import dev.vlt.models.ConfigReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * @param position where the next batch starts
  * @param adamStep the optimizer's own step count (bias correction)
  */
-public record TrainerState(long step, BatchSource.Position position, long seed, long adamStep, long samplesSeen,
+public record TrainerState(long step, Loader.Position position, long seed, long adamStep, long samplesSeen,
     double elapsedSeconds) {
   static final String FORMAT = "vlt-trainer-state";
   static final int VERSION = 1;
@@ -44,7 +45,7 @@ public record TrainerState(long step, BatchSource.Position position, long seed, 
       throw new IllegalArgumentException(file + " is not a " + FORMAT + " version " + VERSION + " file");
     }
     TrainerState s = new TrainerState(longField(r, "step"),
-        new BatchSource.Position(r.getInt("epoch", 0), longField(r, "index")), longField(r, "seed"),
+        new Loader.Position(r.getInt("epoch", 0), longField(r, "index")), longField(r, "seed"),
         longField(r, "adam_step"), longField(r, "samples_seen"), r.getDouble("elapsed_seconds", 0));
     r.finish();
     return s;

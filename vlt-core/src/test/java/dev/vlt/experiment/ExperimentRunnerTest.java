@@ -1,17 +1,17 @@
 package dev.vlt.experiment;
 
+import dev.vlt.models.msclip.MsClip;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vlt.analysis.Pairs;
 import dev.vlt.models.LoadedModel;
-import dev.vlt.models.msclip.MsClipFolder;
+import dev.vlt.models.Models;
 import dev.vlt.tensor.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,32 +45,21 @@ class ExperimentRunnerTest {
       for (JsonNode l : r.get("loss")) assertTrue(Double.isFinite(l.asDouble()));
     }
     for (Path p : w.plots()) assertTrue(Files.size(p) > 1000, p + " is empty");
-    try (LoadedModel back = MsClipFolder.load(out.resolve("models").resolve("es-seed1"))) {
-      assertEquals("ggem", back.msclip().config().pool());
+    try (LoadedModel back = Models.load(out.resolve("runs").resolve("es-seed1").resolve("model"))) {
+      assertEquals("ggem", back.as(MsClip.class).config().pool());
+      assertTrue(Files.isRegularFile(out.resolve("runs/es-seed1/metrics.jsonl")), "every run is a vlt train run folder");
+      assertTrue(!Files.exists(out.resolve("runs/es-seed1/checkpoints")), "checkpoints are removed after the run");
     }
   }
 
   @Test
-  void aSeedFixesTheTrainingOrderAndSeedsDiffer() throws Exception {
-    ExperimentData shapes = ExperimentData.shapes(new ExperimentSpec.DataSpec("shapes", 1, 2, 10), 16);
-    Pairs a = shapes.trainingPairs(3, 6);
-    Pairs b = shapes.trainingPairs(3, 6);
-    Pairs c = shapes.trainingPairs(4, 6);
-    assertEquals(a.captions(), b.captions());
-    assertTrue(java.util.Arrays.equals(a.images().get(5).pixels(), b.images().get(5).pixels()));
-    assertTrue(!a.captions().equals(c.captions()));
-  }
-
-  @Test
-  void emojiEpochsVisitEveryTrainPairOnce() throws Exception {
-    ExperimentData emoji = ExperimentData.emoji(new ExperimentSpec.DataSpec("emoji", 1, 1, 10));
-    Pairs two = emoji.trainingPairs(0, 2 * 1533);
-    List<String> first = new ArrayList<>(two.captions().subList(0, 1533));
-    List<String> second = new ArrayList<>(two.captions().subList(1533, 2 * 1533));
-    assertTrue(!first.equals(second), "each epoch is reshuffled");
-    java.util.Collections.sort(first);
-    java.util.Collections.sort(second);
-    assertEquals(first, second);
-    assertEquals(1533, new java.util.HashSet<>(first).size(), "1533 distinct names, each once per epoch");
+  void eachSeedTrainsOnItsOwnDataThroughTheTrainRunPath() throws Exception {
+    ExperimentSpec spec = ExperimentSpec.fromJson(new ObjectMapper().readTree(ExperimentSpecTest.GOOD));
+    dev.vlt.train.TrainConfig a = ExperimentRunner.trainConfig(spec, Path.of("m.json"), Path.of("tok"), 3);
+    assertEquals(3, a.seed());
+    assertEquals("shapes", a.data().source());
+    assertEquals((long) spec.budget().steps() * spec.budget().batchSize(), a.trainNumSamples(), "one epoch is the whole budget");
+    assertEquals(1.0, a.data().cropScale(), "training images go through the eval transform, as evaluation sees them");
+    assertEquals("tok", a.tokenizer(), "every run trains with the experiment's one tokenizer");
   }
 }

@@ -70,13 +70,16 @@ class ExperimentSpecTest {
   }
 
   @Test
-  void theBudgetIsTheTrainersConfig() {
-    ExperimentSpec.Budget b = new ExperimentSpec.Budget(100, 8, List.of(0L), 1e-3, 10, 0.1, 1.0);
-    var cfg = ContrastiveTraining.config(b, 7);
-    assertEquals(100, cfg.totalSteps());
-    assertEquals(100, cfg.stepsPerEpoch());
-    assertEquals(10, cfg.optim().warmup());
-    assertEquals(1.0, cfg.optim().gradClipNorm());
+  void theBudgetIsTheTrainersConfig() throws Exception {
+    ExperimentSpec spec = ExperimentSpec.fromJson(new ObjectMapper().readTree(GOOD));
+    var cfg = ExperimentRunner.trainConfig(spec, java.nio.file.Path.of("m.json"), java.nio.file.Path.of("tok"), 7)
+        .resolved(-1);
+    ExperimentSpec.Budget b = spec.budget();
+    assertEquals(b.steps(), cfg.totalSteps());
+    assertEquals(b.steps(), cfg.stepsPerEpoch());
+    assertEquals(b.warmup(), cfg.warmupSteps());
+    assertEquals(b.gradClip(), cfg.optim().gradClipNorm());
+    assertEquals(b.lr(), cfg.optim().lr());
     assertEquals(7, cfg.seed());
   }
 

@@ -1,5 +1,7 @@
 package dev.vlt.hub;
 
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +70,7 @@ class HubDownloadTest {
     assertTrue(hub.log.stream().anyMatch(l -> l.startsWith("GET /cdn/")), "weights came through the CDN redirect: " + hub.log);
     assertFalse(Files.exists(dir.resolve("config.json")));              // open_clip's layout wins; nothing else fetched
     try (LoadedModel lm = Models.load(dir)) {
-      assertEquals(3_421_761, lm.clip().parameterCount());
+      assertEquals(3_421_761, lm.as(Clip.class).parameterCount());
     }
 
     int before = hub.requests();
@@ -86,7 +88,7 @@ class HubDownloadTest {
     assertArrayEquals(Files.readAllBytes(TRANSFORMERS.resolve("model.safetensors")), Files.readAllBytes(dir.resolve("model.safetensors")));
     assertFalse(Files.exists(dir.resolve("preprocessor_config.json")));  // optional: the fixture has none (404)
     try (LoadedModel lm = Models.load(dir)) {
-      assertEquals("eos", lm.clip().config().text().pool());
+      assertEquals("eos", lm.as(Clip.class).config().text().pool());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.vlt.hub;
 
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,8 +82,8 @@ class PretrainedTest {
       PretrainedSource.configure(new HubConfig(hub.endpoint, cache, null, false, Duration.ofSeconds(2), Duration.ofSeconds(5), 2), null);
       try (LoadedModel oc = Models.resolve("hf-hub:test/oc"); LoadedModel hf = Models.resolve("hf-hub:test/hf")) {
         assertEquals(cache.resolve("hub/test--oc/main"), oc.folder());
-        assertEquals(3_421_761, oc.clip().parameterCount());
-        assertEquals(282_881, hf.clip().parameterCount());
+        assertEquals(3_421_761, oc.as(Clip.class).parameterCount());
+        assertEquals(282_881, hf.as(Clip.class).parameterCount());
       }
     }
   }
@@ -93,18 +95,18 @@ class PretrainedTest {
   @Test
   void registryConfigWinsOverTheFolder(@TempDir Path dir) throws IOException {
     try (LoadedModel tiny = Models.create("tiny", 5); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
-      Models.save(tiny.clip(), tiny.preprocess(), dir);
+      Models.save(tiny.as(Clip.class), tiny.preprocess(), dir);
       PretrainedModel p = new PretrainedModel("tiny", "test", RepoId.parse("test/tiny"), true, new float[] {.5f, .5f, .5f},
           new float[] {.5f, .5f, .5f}, null);
       try (LoadedModel lm = PretrainedSource.load(p, dir)) {
         assertEquals("tiny:test", lm.name());
-        assertTrue(lm.clip().config().quickGelu());
+        assertTrue(lm.as(Clip.class).config().quickGelu());
         assertArrayEquals(new float[] {.5f, .5f, .5f}, lm.preprocess().mean());
-        int size = lm.clip().config().vision().imageSize();
+        int size = lm.as(Clip.class).config().vision().imageSize();
         NDArray images = m.randomNormal(new Shape(1, 3, size, size));
         // same weights, other activation: the features must differ, or QuickGELU was not applied
-        float[] gelu = tiny.clip().encodeImage(images, false).toFloatArray();
-        float[] quick = lm.clip().encodeImage(images, false).toFloatArray();
+        float[] gelu = tiny.as(Clip.class).encodeImage(images, false).toFloatArray();
+        float[] quick = lm.as(Clip.class).encodeImage(images, false).toFloatArray();
         assertTrue(maxDiff(gelu, quick) > 1e-4, "QuickGELU made no difference");
       }
     }

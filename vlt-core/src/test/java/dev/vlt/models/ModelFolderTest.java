@@ -1,5 +1,9 @@
 package dev.vlt.models;
 
+import dev.vlt.models.clip.ClipConfig;
+
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +28,7 @@ class ModelFolderTest {
   void hubFolderLoadsAndReproducesOpenClipFromStoredTensors() throws Exception {
     Path dir = Fixtures.fixture("clip_e2e_tiny");
     try (LoadedModel lm = Models.load(dir); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
-      assertEquals(3_421_761, lm.clip().parameterCount());
+      assertEquals(3_421_761, lm.as(Clip.class).parameterCount());
       assertEquals(64, lm.preprocess().imageSize());          // no size in preprocess_cfg: taken from vision_cfg
       assertEquals("shortest", lm.preprocess().resizeMode());
       Map<String, NDArray> images = Parity.load(m, dir.resolve("expected/images.safetensors"));
@@ -40,11 +44,11 @@ class ModelFolderTest {
         pixels = pixels.concat(images.get("pixels." + f).expandDims(0));
         expectedImg = expectedImg.concat(images.get("image_features." + f).expandDims(0));
       }
-      NDArray img = lm.clip().encodeImage(pixels, false);
-      NDArray txt = lm.clip().encodeText(texts.get("ids"), false);
+      NDArray img = lm.as(Clip.class).encodeImage(pixels, false);
+      NDArray txt = lm.as(Clip.class).encodeText(texts.get("ids"), false);
       Parity.assertClose("image_features", expectedImg, img, 1e-5);
       Parity.assertClose("text_features", texts.get("text_features"), txt, 1e-5);
-      ClipOutput out = lm.clip().forward(pixels, texts.get("ids"), Trace.NONE);
+      ClipOutput out = lm.as(Clip.class).forward(pixels, texts.get("ids"), Trace.NONE);
       Parity.assertClose("logits_per_image", zs.get("logits_per_image"), out.logitsPerImage(), 1e-5);
       double probErr = Parity.maxAbsDiff(zs.get("probs"), out.logitsPerImage().softmax(-1));
       assertTrue(probErr <= 1e-5, "probs off by " + probErr);
@@ -54,15 +58,15 @@ class ModelFolderTest {
   @Test
   void registryModelSavesAndLoadsBitIdentically(@TempDir Path tmp) throws Exception {
     try (LoadedModel a = Models.create("ViT-B-32", 11); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
-      Models.save(a.clip(), a.preprocess(), tmp.resolve("b32"));
+      Models.save(a.as(Clip.class), a.preprocess(), tmp.resolve("b32"));
       assertTrue(Files.size(tmp.resolve("b32").resolve(Models.WEIGHTS_FILE)) > 500_000_000L);
       try (LoadedModel b = Models.load(tmp.resolve("b32"))) {
-        assertEquals(a.clip().config(), b.clip().config());
+        assertEquals(a.as(Clip.class).config(), b.as(Clip.class).config());
         NDArray images = m.randomNormal(new Shape(2, 3, 224, 224));
         NDArray ids = m.create(new long[] {49406, 320, 1125, 49407, 0, 0, 0, 0}, new Shape(1, 8)).repeat(0, 2);
         NDArray ids77 = ids.concat(m.zeros(new Shape(2, 69), ids.getDataType()), 1);
-        assertArrayEquals(a.clip().encodeImage(images, false).toFloatArray(), b.clip().encodeImage(images, false).toFloatArray());
-        assertArrayEquals(a.clip().encodeText(ids77, false).toFloatArray(), b.clip().encodeText(ids77, false).toFloatArray());
+        assertArrayEquals(a.as(Clip.class).encodeImage(images, false).toFloatArray(), b.as(Clip.class).encodeImage(images, false).toFloatArray());
+        assertArrayEquals(a.as(Clip.class).encodeText(ids77, false).toFloatArray(), b.as(Clip.class).encodeText(ids77, false).toFloatArray());
       }
     }
   }
@@ -86,10 +90,10 @@ class ModelFolderTest {
 
   @Test
   void everyRegistryConfigParses() {
-    for (String a : Models.architectures()) assertTrue(Models.config(a).embedDim() > 0, a);
-    assertEquals(true, Models.config("ViT-L-14-quickgelu").quickGelu());
-    assertEquals(14, Models.config("ViT-L-14").vision().patchSize());
-    assertThrows(IllegalArgumentException.class, () -> Models.config("ViT-Q-99"));
+    for (String a : Models.registry()) assertTrue(Models.config(a).imageSize() > 0, a);
+    assertEquals(true, Models.config("ViT-L-14-quickgelu", ClipConfig.class).quickGelu());
+    assertEquals(14, Models.config("ViT-L-14", ClipConfig.class).vision().patchSize());
+    assertThrows(IllegalArgumentException.class, () -> Models.config("ViT-Q-99", ClipConfig.class));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.vlt.tensor;
 
+import dev.vlt.models.clip.ClipConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +30,7 @@ class ModuleTest {
   @Test
   void dottedNamesAreCheckpointKeys() {
     assertEquals(List.of("a.weight", "a.bias", "b.weight"), List.copyOf(new Pair().namedParameters().keySet()));
-    Clip clip = new Clip(Models.config("tiny"));
+    Clip clip = new Clip(Models.config("tiny", ClipConfig.class));
     Map<String, Parameter> p = clip.namedParameters();
     assertTrue(p.containsKey("visual.transformer.resblocks.0.attn.in_proj_weight"));
     assertTrue(p.containsKey("token_embedding.weight"));       // CLIP's text tower sits at the root
@@ -86,7 +88,7 @@ class ModuleTest {
 
   @Test
   void trainModeReachesInlinedAndNestedModules() {
-    Clip clip = new Clip(Models.config("tiny"));
+    Clip clip = new Clip(Models.config("tiny", ClipConfig.class));
     clip.train(true);
     assertTrue(clip.visual().isTraining());
     assertTrue(clip.text().isTraining());

@@ -61,7 +61,7 @@ class HfClipFilesTest {
     Files.write(dir.resolve("vocab.json"), JSON.writeValueAsBytes(vocab));
     Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n" + String.join("\n", merges) + "\n");
     // found in a model folder by the resolver, which reads them with ClipBpeTokenizer.fromVocabAndMerges
-    Tokenizer hf = Tokenizers.forModelDir(dir, null, k -> null, dir);
+    Tokenizer hf = Tokenizers.resolve(dir, new TokenizerSpec(77, 49408, null, false), null, "m", k -> null, dir, java.util.List.of());
     assertSameAsReference(assertInstanceOf(ClipBpeTokenizer.class, hf));
   }
 

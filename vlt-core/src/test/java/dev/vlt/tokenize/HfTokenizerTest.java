@@ -87,8 +87,7 @@ class HfTokenizerTest {
   @Test
   void resolverPicksTheLibraryForNonClipTokenizers(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("tokenizer.json"), WORDPIECE);
-    Files.writeString(dir.resolve("open_clip_config.json"), "{\"model_cfg\": {\"text_cfg\": {\"context_length\": 12}}}");
-    Tokenizer t = Tokenizers.forModelDir(dir, null, k -> null, dir);
+    Tokenizer t = Tokenizers.resolve(dir, new TokenizerSpec(12, 49408, null, false), null, "m", k -> null, dir, java.util.List.of());
     assertInstanceOf(HfTokenizer.class, t);
     assertEquals(12, t.contextLength());
     ((HfTokenizer) t).close();

@@ -25,18 +25,18 @@ class AccumulationTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Clip clip = Tiny.clip(m, 3);
       clip.train(true);
-      ClipTask task = Tiny.task(clip, m);
-      TrainBatch full = Tiny.source(8, 64).next(m);
+      ContrastiveTask task = Tiny.task(clip, m);
+      TrainBatch full = Tiny.batch(m, 8);
       TrainBatch a = new TrainBatch(full.images().get(new NDIndex("0:4")), full.tokens().get(new NDIndex("0:4")));
       TrainBatch b = new TrainBatch(full.images().get(new NDIndex("4:8")), full.tokens().get(new NDIndex("4:8")));
       Map<String, Parameter> params = clip.namedParameters();
 
-      Trainer whole = new Trainer(task, Tiny.config("{'model': 'tiny', 'batch_size': 8, 'steps': 10}"), m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> whole = new Trainer<>(task, Tiny.config("{'model': 'tiny', 'batch_size': 8, 'steps': 10}"), m);
       double fullLoss = whole.backward(List.of(full)).loss().total().getFloat();
       Map<String, NDArray> expected = gradients(params);
       Gradients.zero(params.values());
 
-      Trainer accumulating = new Trainer(task, Tiny.config("{'model': 'tiny', 'batch_size': 4, 'accum_freq': 2, 'steps': 10}"), m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> accumulating = new Trainer<>(task, Tiny.config("{'model': 'tiny', 'batch_size': 4, 'accum_freq': 2, 'steps': 10}"), m);
       double accLoss = accumulating.backward(List.of(a, b)).loss().total().getFloat();
       Map<String, NDArray> actual = gradients(params);
       Gradients.zero(params.values());

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.vlt.Parity;
+import dev.vlt.data.Loader;
 import dev.vlt.models.Models;
 import dev.vlt.models.clip.Clip;
 import java.io.IOException;
@@ -24,15 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** Checkpoints restore weights, moments and position exactly; a failed write leaves the previous checkpoint intact. */
 @ExtendWith(OneThread.class)
 class CheckpointsTest {
-  private static final TrainConfig CFG = Tiny.config("{'model': 'tiny', 'batch_size': 4, 'steps': 100, 'loss': 'sigmoid'}");
+  private static final TrainConfig CFG = Tiny.config("{'model': 'tiny', 'batch_size': 4, 'steps': 100, 'task': 'sigmoid'}");
 
   @Test
   void roundTripRestoresEverythingAndAFullDiskKeepsThePreviousCheckpoint(@TempDir Path dir) throws IOException {
-    try (NDManager m = NDManager.newBaseManager(); NDManager m2 = NDManager.newBaseManager()) {
-      ClipTask task = new ClipTask(Tiny.clip(m, 1), Tiny.PREPROCESS, List.of(), ClipTask.Objective.SIGMOID, -10, m);
-      Trainer trainer = new Trainer(task, CFG, m);
-      ShapesSource source = Tiny.source(4, 400);
-      train(trainer, source, m, 3);
+    try (NDManager m = NDManager.newBaseManager(); NDManager m2 = NDManager.newBaseManager();
+        Loader.Run source = Tiny.loader(4, 400).open(m)) {
+      Clip clip = Tiny.clip(m, 1);
+      ContrastiveTask task = new ContrastiveTask(clip, ContrastiveTask.Objective.SIGMOID, -10, m,
+          ModelWriter.of(Tiny.CONFIG, clip, Tiny.PREPROCESS, List.of()));
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task, CFG, m);
+      train(trainer, task, source, m, 3);
       Checkpoints checkpoints = new Checkpoints(dir);
       TrainerState state = new TrainerState(trainer.step(), source.position(), 0, trainer.optimizer().stepCount(), 12, 0);
       Path first = checkpoints.save(task, trainer.optimizer(), state);
@@ -40,19 +43,18 @@ class CheckpointsTest {
       assertTrue(Models.isModelFolder(first.resolve("model")));
 
       // a second task from other weights takes on the first one's weights, moments (incl. the SigLIP bias) and position
-      ClipTask other = new ClipTask(Tiny.clip(m2, 99), Tiny.PREPROCESS, List.of(), ClipTask.Objective.SIGMOID, 0, m2);
-      Trainer resumed = new Trainer(other, CFG, m2);
-      ShapesSource source2 = Tiny.source(4, 400);
-      TrainerState back = resumed.resume(first, source2);
+      ContrastiveTask other = new ContrastiveTask(Tiny.clip(m2, 99), ContrastiveTask.Objective.SIGMOID, 0, m2, ModelWriter.NONE);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> resumed = new Trainer<>(other, CFG, m2);
+      TrainerState back = resumed.resume(first);
       assertEquals(state, back);
-      assertEquals(source.position(), source2.position());
+      assertEquals(source.position(), resumed.position(), "the data position comes back with the weights");
       assertSame(task.module().stateDict(), other.module().stateDict());
       assertSame(trainer.optimizer().firstMoments(), resumed.optimizer().firstMoments());
       assertSame(trainer.optimizer().secondMoments(), resumed.optimizer().secondMoments());
       assertEquals(3, resumed.optimizer().stepCount());
 
       // the disk fills up while writing the next checkpoint's optimizer file
-      train(trainer, source, m, 2);
+      train(trainer, task, source, m, 2);
       Checkpoints full = new Checkpoints(dir, file -> {
         if (file.equals(Checkpoints.OPTIMIZER)) throw new IOException("No space left on device");
       });
@@ -83,10 +85,11 @@ class CheckpointsTest {
     assertFalse(Files.exists(dir.resolve(".step-000040.tmp")));
   }
 
-  private static void train(Trainer trainer, ShapesSource source, NDManager m, int steps) {
+  private static void train(Trainer<TrainBatch, ContrastiveTask.Outputs> trainer, ContrastiveTask task, Loader.Run source, NDManager m,
+      int steps) {
     for (int i = 0; i < steps; i++) {
       try (NDScope scope = new NDScope()) {
-        assertTrue(trainer.step(List.of(source.next(m))).finite());
+        assertTrue(trainer.step(List.of(task.collate(source.next(), m)), 4).finite());
       }
     }
   }

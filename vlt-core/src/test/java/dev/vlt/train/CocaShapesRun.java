@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
 import dev.vlt.eval.caption.CaptionScores;
-import dev.vlt.models.coca.CocaModels;
-import dev.vlt.models.coca.Decoding;
-import dev.vlt.models.coca.Generator;
-import dev.vlt.models.coca.LoadedCoca;
-import dev.vlt.objectives.CocaLoss;
-import dev.vlt.tokenize.BpeTrainer;
-import dev.vlt.tokenize.ClipBpeTokenizer;
-import dev.vlt.tokenize.TrainedBpe;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
+import dev.vlt.models.coca.Coca;
+import dev.vlt.models.caption.Decoding;
+import dev.vlt.models.caption.Generator;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tokenize.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +26,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Trains coca-shapes on ShapesWorld captions and reports captioning figures on held-out images. Minutes to an hour long on
- * a shared machine, so it runs only on request: {@code mvn -pl vlt-core test -Dtest=CocaShapesRun -Dvlt.coca.run=true
- * [-Dvlt.coca.steps=N] [-Dvlt.coca.batch=B] [-Dvlt.coca.out=DIR] [-Dvlt.coca.report=FILE.md]}.
+ * Trains a CoCa of the registry on ShapesWorld captions through {@code vlt train}'s path ({@link TrainRun} with CoCa's
+ * task) and reports captioning figures on held-out images. Minutes to an hour long, so it runs only on request:
+ * {@code mvn -pl vlt-core test -Dtest=CocaShapesRun -Dvlt.coca.run=true [-Dvlt.coca.steps=N] [-Dvlt.coca.batch=B]
+ * [-Dvlt.coca.arch=coca-shapes-small] [-Dvlt.coca.out=DIR] [-Dvlt.coca.report=FILE.md]}; with {@code -Dvlt.coca.steps=0
+ * -Dvlt.coca.init=MODEL_DIR} it evaluates a trained model folder.
  */
 class CocaShapesRun {
   @Test
@@ -40,56 +40,47 @@ class CocaShapesRun {
     int batch = Integer.getInteger("vlt.coca.batch", 24);
     double lr = Double.parseDouble(System.getProperty("vlt.coca.lr", "7e-4"));
     int maxObjects = Integer.getInteger("vlt.coca.objects", 2);
-    int phrasing = Integer.getInteger("vlt.coca.phrasing", 0);
     double dropout = Double.parseDouble(System.getProperty("vlt.coca.dropout", "0"));
+    double clipWeight = Double.parseDouble(System.getProperty("vlt.coca.clipweight", "1"));
     Path out = Path.of(System.getProperty("vlt.coca.out", "target/coca-shapes"));
     ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withObjects(1, maxObjects));
     StringBuilder report = new StringBuilder();
-
-    List<String> corpus = new ArrayList<>();
-    world.samples(Split.TRAIN, 0, 2000).forEach(s -> corpus.addAll(s.captions()));
-    String init = System.getProperty("vlt.coca.init");  // a folder to continue training from, with its tokenizer
-    try (LoadedCoca lc = init != null ? CocaModels.load(Path.of(init)) : CocaModels.create(System.getProperty("vlt.coca.arch", "coca-shapes"), 1);
-        NDManager opt = NDManager.newBaseManager()) {
-      Path vocab = init != null ? Path.of(init) : out;
-      if (init == null) BpeTrainer.train(corpus, lc.coca().config().text().vocabSize()).save(out);
-      ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(vocab.resolve(TrainedBpe.VOCAB_FILE),
-          vocab.resolve(TrainedBpe.MERGES_FILE), lc.coca().config().text().contextLength());
-      if (init != null) {
-        Files.createDirectories(out);
-        Files.copy(vocab.resolve(TrainedBpe.VOCAB_FILE), out.resolve(TrainedBpe.VOCAB_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(vocab.resolve(TrainedBpe.MERGES_FILE), out.resolve(TrainedBpe.MERGES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      double clipWeight = Double.parseDouble(System.getProperty("vlt.coca.clipweight", "1"));
-      CocaTraining training = steps == 0 ? null : new CocaTraining(lc.coca(), new CocaLoss(clipWeight, 2.0, 0),
-          new CocaTraining.Settings(steps, lr, 0.1, Math.max(1, Math.min(100, steps / 10)), 1.0, dropout), opt);
+    Path modelDir;
+    if (steps > 0) {
+      Checkpoints.deleteTree(out);
+      TrainConfig cfg = TrainConfig.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+          .put("model", System.getProperty("vlt.coca.arch", "coca-shapes")).put("data", "shapes").put("shapes_objects", maxObjects)
+          .put("captions", "first").put("crop_scale", 1.0).put("batch_size", batch).put("steps", steps).put("lr", lr)
+          .put("warmup", Math.max(1, Math.min(100, steps / 10))).put("coca_contrastive_loss_weight", clipWeight)
+          .put("coca_token_dropout", dropout).put("zeroshot_frequency", 0).put("seed", 1));
       long start = System.nanoTime();
-      Map<String, Double> first = null;
-      Map<String, Double> log = null;
-      long offset = Long.getLong("vlt.coca.offset", 0);  // where in the train stream a continued run starts
-      for (int step = 0; step < steps; step++) {
-        List<ShapesSample> samples = world.samples(Split.TRAIN, offset + (long) step * batch, batch).toList();
-        List<String> texts = samples.stream().map(s -> s.captions().get(phrasing)).toList();
-        try (NDScope scope = new NDScope()) {
-          log = training.step(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), ShapesCaptions.ids(lc.manager(), tok, texts));
-        }
-        if (first == null) first = log;
-        if (step % Integer.getInteger("vlt.coca.log", 50) == 0 || step == steps - 1) {
-          System.out.printf(Locale.ROOT, "step %d/%d  %s  %.2f steps/s%n", step, steps, log, (step + 1) / ((System.nanoTime() - start) / 1e9));
-        }
+      try (TrainRun run = TrainRun.create(out, cfg)) {
+        run.run(new TrainListener() {
+          @Override
+          public void stepped(StepMetrics m) {
+            if (m.step() % Integer.getInteger("vlt.coca.log", 50) == 0) System.out.printf(Locale.ROOT, "step %d/%d %s%n", m.step(), steps, m.losses());
+          }
+        });
       }
       double minutes = (System.nanoTime() - start) / 60e9;
-      CocaModels.save(lc.coca(), lc.preprocess(), out);
-      if (init != null) report.append(steps == 0 ? "Evaluated " : "Continued from ").append(init).append(". ");
-      if (steps > 0) report.append(String.format(Locale.ROOT, "Training: %d steps of %d ShapesWorld train images (1-%d objects, caption phrasing %d), "
-          + "AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0, decoder token dropout %.2f; %.1f min wall clock on the shared 2-core machine. "
-          + "Loss (%.0f x contrastive + 2 x caption): %.3f + %.3f at step 0, %.3f + %.3f at the end. BPE vocabulary: %d tokens. "
-          + "Updates skipped for a non-finite gradient: %d.%n%n",
-          steps, batch, maxObjects, phrasing, lr, dropout, minutes, clipWeight, first.get("contrastive_loss"), first.get("caption_loss"),
-          log.get("contrastive_loss"), log.get("caption_loss"), tok.vocabSize(), training.stepsSkipped()));
+      List<com.fasterxml.jackson.databind.JsonNode> lines = new MetricsLog(out.resolve(TrainRun.METRICS)).read();
+      var first = lines.get(0);
+      var last = lines.get(lines.size() - 1);
+      report.append(String.format(Locale.ROOT, "Training (vlt train, task coca): %d steps of %d ShapesWorld train images (1-%d objects, "
+          + "caption phrasing 0), AdamW lr %.1e (warm-up, cosine), weight decay 0.1, clip 1.0, decoder token dropout %.2f; %.1f min "
+          + "wall clock. Loss (%.0f x contrastive + 2 x caption): %.3f + %.3f at step 1, %.3f + %.3f at the end.%n%n",
+          steps, batch, maxObjects, lr, dropout, minutes, clipWeight, first.get("contrastive_loss").asDouble(),
+          first.get("caption_loss").asDouble(), last.get("contrastive_loss").asDouble(), last.get("caption_loss").asDouble()));
+      modelDir = out.resolve(TrainRun.MODEL);
+    } else {
+      modelDir = Path.of(System.getProperty("vlt.coca.init"));
+      report.append("Evaluated ").append(modelDir).append(". ");
+    }
+    try (LoadedModel lc = Models.load(modelDir); NoGrad ng = NoGrad.open()) {
+      Tokenizer tok = lc.tokenizer();
       report.append(zeroShot(lc, tok, world));
       report.append("| split | decoding | images | correct | BLEU-1 | BLEU-4 | ROUGE-L | CIDEr-D |\n|---|---|---|---|---|---|---|---|\n");
-      Generator gen = Generator.of(lc.coca(), tok, lc.coca().config().maxDecodeLength());
+      Generator gen = Generator.of(lc.as(Coca.class), tok, lc.as(Coca.class).config().maxDecodeLength());
       StringBuilder examples = new StringBuilder("| split | decoding | generated | reference caption 0 | correct |\n|---|---|---|---|---|\n");
       double testCorrect = 0;
       for (Split split : List.of(Split.VAL, Split.TEST)) {
@@ -127,7 +118,7 @@ class CocaShapesRun {
       if (file != null) Files.writeString(Path.of(file), report.toString());
       assertTrue(testCorrect > 0.5, "held-out captions correct only " + testCorrect);
     }
-    assertTrue(Files.exists(out.resolve("open_clip_model.safetensors")));
+    assertTrue(Files.exists(modelDir.resolve("open_clip_model.safetensors")));
   }
 
   private static final int RERANK = 16;
@@ -137,7 +128,7 @@ class CocaShapesRun {
    * by image-text cosine, each class's text the mean embedding of "a small …" and "a large …". Says whether the image
    * features know a held-out combination even when the decoder does not write it.
    */
-  private static String zeroShot(LoadedCoca lc, ClipBpeTokenizer tok, ShapesWorld world) {
+  private static String zeroShot(LoadedModel lc, Tokenizer tok, ShapesWorld world) {
     List<dev.vlt.data.shapes.Combo> classes = dev.vlt.data.shapes.Combo.all();
     StringBuilder md = new StringBuilder("CoCa's contrastive towers, zero-shot among all 42 colour×shape classes:");
     try (NDScope scope = new NDScope(); dev.vlt.tensor.NoGrad ng = dev.vlt.tensor.NoGrad.open()) {
@@ -146,11 +137,11 @@ class CocaShapesRun {
         prompts.add("a small " + c.name());
         prompts.add("a large " + c.name());
       }
-      NDArray t = lc.coca().encodeText(ShapesCaptions.ids(lc.manager(), tok, prompts), true);
+      NDArray t = lc.as(Coca.class).encodeText(ShapesCaptions.ids(lc.manager(), tok, prompts), true);
       NDArray classText = dev.vlt.tensor.Ops.l2Normalize(t.reshape(classes.size(), 2, -1).mean(new int[] {1}));  // [42, E]
       for (Split split : List.of(Split.VAL, Split.TEST)) {
         List<ShapesSample> samples = world.samples(split, 0, Integer.getInteger("vlt.coca.eval", 120)).toList();
-        NDArray img = lc.coca().encodeImage(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), true);
+        NDArray img = lc.as(Coca.class).encodeImage(ShapesCaptions.images(lc.manager(), samples, lc.preprocess()), true);
         long[] pred = img.matMul(classText.transpose()).argMax(1).toLongArray();
         int right = 0;
         for (int i = 0; i < samples.size(); i++) {
@@ -162,7 +153,7 @@ class CocaShapesRun {
     return md.append(" chance 2.4%.\n\n").toString();
   }
 
-  private static List<String> caption(LoadedCoca lc, Generator gen, ClipBpeTokenizer tok, List<ShapesSample> samples, Decoding d) {
+  private static List<String> caption(LoadedModel lc, Generator gen, Tokenizer tok, List<ShapesSample> samples, Decoding d) {
     List<String> captions = new ArrayList<>();
     for (int i = 0; i < samples.size(); i += 50) {
       try (NDScope scope = new NDScope()) {

@@ -21,9 +21,9 @@ class GcSafetyTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Clip clip = Tiny.clip(m, 7);
       clip.train(true);
-      ClipTask task = Tiny.task(clip, m);
-      TrainBatch batch = Tiny.source(8, 64).next(m);
-      Trainer trainer = new Trainer(task, Tiny.config("{'model': 'tiny', 'batch_size': 8, 'steps': 10}"), m);
+      ContrastiveTask task = Tiny.task(clip, m);
+      TrainBatch batch = Tiny.batch(m, 8);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task, Tiny.config("{'model': 'tiny', 'batch_size': 8, 'steps': 10}"), m);
       double expected = gradientNorm(trainer, task, batch);
       Thread collector = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {
@@ -46,7 +46,7 @@ class GcSafetyTest {
     }
   }
 
-  private static double gradientNorm(Trainer trainer, ClipTask task, TrainBatch batch) {
+  private static double gradientNorm(Trainer<TrainBatch, ContrastiveTask.Outputs> trainer, ContrastiveTask task, TrainBatch batch) {
     try (NDScope scope = new NDScope()) {
       trainer.backward(List.of(batch));
       double norm = Gradients.globalNorm(task.module().namedParameters().values());

@@ -41,8 +41,8 @@ class MemoryFlatTest {
           if (s.step() == 100 || s.step() == 1000) arrays[s.step() == 100 ? 0 : 1] = ((BaseNDManager) m).getManagedArrays().size();
         }
       };
-      Trainer trainer = new Trainer(Tiny.task(Tiny.clip(m, 1), m), cfg, m);
-      trainer.run(Tiny.source(4, 4000), null, new Checkpoints(dir.resolve("ck")), new MetricsLog(dir.resolve("m.jsonl")), probe);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(Tiny.task(Tiny.clip(m, 1), m), cfg, m);
+      trainer.run(Tiny.loader(4, 4000), null, new Checkpoints(dir.resolve("ck")), new MetricsLog(dir.resolve("m.jsonl")), probe);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     List<JsonNode> lines = new MetricsLog(dir.resolve("m.jsonl")).read();

@@ -3,13 +3,11 @@ package dev.vlt.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.vlt.data.shapes.Color;
+import dev.vlt.data.shapes.CaptionCheck;
 import dev.vlt.data.shapes.Combo;
-import dev.vlt.data.shapes.ShapeObject;
 import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.tokenize.Tokenizer;
-import java.util.ArrayList;
 import java.util.List;
 
 /** ShapesWorld samples as CoCa inputs, and the check that a caption names exactly a scene's objects. */
@@ -40,36 +38,13 @@ final class ShapesCaptions {
     return m.create(flat, new Shape(rows.length, rows[0].length));
   }
 
-  /** The colour-shape pairs a caption names, in order ("a small red circle and a blue star" → red circle, blue star). */
+  /** The colour-shape pairs a caption names, in order. */
   static List<Combo> named(String caption) {
-    List<Combo> out = new ArrayList<>();
-    String[] w = caption.trim().split("[\\s,:]+");
-    for (int i = 0; i + 1 < w.length; i++) {
-      for (Color c : Color.values()) {
-        if (!c.word().equals(w[i])) continue;
-        for (dev.vlt.data.shapes.Shape s : dev.vlt.data.shapes.Shape.values()) if (s.word().equals(w[i + 1])) out.add(new Combo(c, s));
-      }
-    }
-    return out;
+    return CaptionCheck.named(caption);
   }
 
-  /**
-   * True when the caption is a well-formed list of the scene's objects, each once, and nothing else: after the articles,
-   * "and" and the size words, only colour-shape pairs remain, and they are exactly the scene's combinations (order free).
-   * "a small white white triangle" or "a red triangle star" is wrong even though it contains the right pair.
-   */
+  /** The strict check of {@link CaptionCheck#describes}. */
   static boolean correct(String caption, ShapesSample sample) {
-    List<String> words = new ArrayList<>();
-    for (String w : caption.trim().split("[\\s,:]+")) {
-      if (!w.isEmpty() && !List.of("a", "an", "and", "small", "large").contains(w)) words.add(w);
-    }
-    List<Combo> named = named(caption);
-    if (words.size() != 2 * named.size() || named.size() != sample.scene().size()) return false;
-    for (int i = 0; i < named.size(); i++) {
-      if (!words.get(2 * i).equals(named.get(i).color().word()) || !words.get(2 * i + 1).equals(named.get(i).shape().word())) return false;
-    }
-    List<Combo> left = new ArrayList<>(named);
-    for (ShapeObject o : sample.scene().objects()) if (!left.remove(o.combo())) return false;
-    return true;
+    return CaptionCheck.describes(caption, sample.scene());
   }
 }

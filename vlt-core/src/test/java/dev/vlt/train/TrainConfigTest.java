@@ -16,7 +16,7 @@ class TrainConfigTest {
     assertEquals(64, d.stepsPerEpoch());                 // 4096 samples / batch 64
     assertEquals(8 * 64, d.totalSteps());
     assertEquals(d.totalSteps() / 10, d.optim().warmup());
-    TrainConfig c = Tiny.config("{'batch_size': 10, 'accum_freq': 3, 'train_num_samples': 100, 'steps': 7, 'lr': 2e-4, 'loss': 'sigmoid'}");
+    TrainConfig c = Tiny.config("{'batch_size': 10, 'accum_freq': 3, 'train_num_samples': 100, 'steps': 7, 'lr': 2e-4, 'task': 'sigmoid'}");
     assertEquals(3, c.stepsPerEpoch());                  // 100 / 30, the remainder dropped
     assertEquals(7, c.totalSteps());
     ObjectMapper json = new ObjectMapper();
@@ -27,7 +27,7 @@ class TrainConfigTest {
   @Test
   void mistakesNameTheFlag() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'lr': -1}")).getMessage().startsWith("--lr "));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'loss': 'hinge'}")).getMessage().contains("--loss"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'task': 'hinge'}")).getMessage().contains("--task hinge is not a task"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'batch_size': 64, 'train_num_samples': 10}"))
         .getMessage().contains("--train-num-samples"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'learning_rate': 1}")).getMessage()

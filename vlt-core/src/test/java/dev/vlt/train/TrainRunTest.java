@@ -1,5 +1,7 @@
 package dev.vlt.train;
 
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.Parity;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
-import dev.vlt.tokenize.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,9 @@ class TrainRunTest {
       assertTrue(Files.size(first.resolve(TrainRun.PLOTS).resolve(png)) > 1000, png);
     }
     Path model = first.resolve(TrainRun.MODEL);
-    assertEquals(Tiny.CONFIG.text().contextLength(), Tokenizers.forModelDir(model, null).contextLength());
+    try (LoadedModel saved = Models.load(model)) {
+      assertEquals(Tiny.CONFIG.text().contextLength(), saved.tokenizer().contextLength(), "the folder carries its own tokenizer");
+    }
     assertTrue(Files.exists(model.resolve("vocab.json")) && Files.exists(model.resolve("merges.txt")));
     IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> TrainRun.create(first, cfg));
     assertTrue(again.getMessage().contains("already holds a run"), again.getMessage());
@@ -50,9 +53,9 @@ class TrainRunTest {
         + "'train_num_samples': 16, 'zeroshot_frequency': 0}");
     try (TrainRun run = TrainRun.create(second, lit); LoadedModel before = Models.load(model)) {
       run.run(TrainListener.NONE);
-      Map<String, NDArray> visual = run.clip().visual().stateDict();
-      before.clip().visual().stateDict().forEach((k, v) -> assertEquals(0.0, Parity.maxAbsDiff(v, visual.get(k)), k + " is locked"));
-      assertTrue(Parity.maxAbsDiff(before.clip().stateDict().get("text_projection"), run.clip().stateDict().get("text_projection")) > 0);
+      Map<String, NDArray> visual = run.model().as(Clip.class).visual().stateDict();
+      before.as(Clip.class).visual().stateDict().forEach((k, v) -> assertEquals(0.0, Parity.maxAbsDiff(v, visual.get(k)), k + " is locked"));
+      assertTrue(Parity.maxAbsDiff(before.as(Clip.class).stateDict().get("text_projection"), run.model().as(Clip.class).stateDict().get("text_projection")) > 0);
     }
     assertTrue(Files.exists(second.resolve("model/vocab.json")), "the fine-tuned model keeps its tokenizer");
   }

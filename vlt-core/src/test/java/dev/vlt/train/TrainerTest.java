@@ -32,8 +32,8 @@ class TrainerTest {
   @Test
   void evaluatesAndCheckpointsEachEpochAndLogsEveryStep(@TempDir Path dir) throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
-      ClipTask task = Tiny.task(Tiny.clip(m, 1), m);
-      Trainer trainer = new Trainer(task, CFG, m);
+      ContrastiveTask task = Tiny.task(Tiny.clip(m, 1), m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task, CFG, m);
       List<Long> evaluatedAt = new ArrayList<>();
       List<Long> savedAt = new ArrayList<>();
       TrainListener listener = new TrainListener() {
@@ -52,7 +52,7 @@ class TrainerTest {
         assertFalse(task.module().isTraining(), "evaluation runs in eval mode");
         return Map.of("test_top1", 0.5);
       };
-      assertEquals(Trainer.Outcome.COMPLETED, trainer.run(Tiny.source(4, 20), eval, new Checkpoints(dir.resolve("ck")), log, listener));
+      assertEquals(Trainer.Outcome.COMPLETED, trainer.run(Tiny.loader(4, 20), eval, new Checkpoints(dir.resolve("ck")), log, listener));
       assertEquals(List.of(0L, 5L, 10L), evaluatedAt);
       assertEquals(List.of(5L, 10L), savedAt);
       List<JsonNode> lines = log.read();
@@ -72,13 +72,13 @@ class TrainerTest {
   @Test
   void aNanLossStopsBeforeTheUpdateAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
-      ClipTask inner = Tiny.task(Tiny.clip(m, 2), m);
-      Task poisoned = new Poisoned(inner, 8);
-      Trainer trainer = new Trainer(poisoned, CFG, m);
+      ContrastiveTask inner = Tiny.task(Tiny.clip(m, 2), m);
+      Poisoned poisoned = new Poisoned(inner, 8);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(poisoned, CFG, m);
       Checkpoints checkpoints = new Checkpoints(dir.resolve("ck"));
       MetricsLog log = new MetricsLog(dir.resolve("metrics.jsonl"));
       NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-          () -> trainer.run(Tiny.source(4, 20), null, checkpoints, log, TrainListener.NONE));
+          () -> trainer.run(Tiny.loader(4, 20), null, checkpoints, log, TrainListener.NONE));
       assertEquals(8, e.step());
       assertTrue(e.getMessage().contains("step 8") && e.getMessage().contains("NaN"), e.getMessage());
       assertTrue(e.getMessage().contains("step-000005"), "names the last good checkpoint: " + e.getMessage());
@@ -98,11 +98,14 @@ class TrainerTest {
       clip.visual().freeze(true);
       Map<String, NDArray> visual = copy(clip.visual());
       Map<String, NDArray> text = copy(clip.text());
-      Trainer trainer = new Trainer(Tiny.task(clip, m), Tiny.config("{'model': 'tiny', 'batch_size': 4, 'lock_image': true, 'steps': 3}"), m);
-      ShapesSource source = Tiny.source(4, 40);
-      for (int i = 0; i < 3; i++) {
-        try (NDScope scope = new NDScope()) {
-          trainer.step(List.of(source.next(m)));
+      ContrastiveTask task = Tiny.task(clip, m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task,
+          Tiny.config("{'model': 'tiny', 'batch_size': 4, 'lock_image': true, 'steps': 3}"), m);
+      try (dev.vlt.data.Loader.Run run = Tiny.loader(4, 40).open(m)) {
+        for (int i = 0; i < 3; i++) {
+          try (NDScope scope = new NDScope()) {
+            trainer.step(List.of(task.collate(run.next(), m)), 4);
+          }
         }
       }
       copy(clip.visual()).forEach((k, v) -> assertEquals(0.0, Parity.maxAbsDiff(visual.get(k), v), k));
@@ -116,9 +119,10 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Clip clip = Tiny.clip(m, 5);
       clip.logitScale().value().set(new float[] {6f});
-      Trainer trainer = new Trainer(Tiny.task(clip, m), Tiny.config("{'model': 'tiny', 'batch_size': 4, 'steps': 3}"), m);
+      Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(Tiny.task(clip, m),
+          Tiny.config("{'model': 'tiny', 'batch_size': 4, 'steps': 3}"), m);
       try (NDScope scope = new NDScope()) {
-        trainer.step(List.of(Tiny.source(4, 40).next(m)));
+        trainer.step(List.of(Tiny.batch(m, 4)), 4);
       }
       assertEquals(Math.log(100), clip.logitScale().value().getFloat(), 1e-6);
     }
@@ -131,8 +135,8 @@ class TrainerTest {
   }
 
   /** The task with a NaN loss at one call: the NaN test's injection point. */
-  private record Poisoned(ClipTask inner, int poisonAt, int[] calls) implements Task {
-    Poisoned(ClipTask inner, int poisonAt) {
+  private record Poisoned(ContrastiveTask inner, int poisonAt, int[] calls) implements Task<TrainBatch, ContrastiveTask.Outputs> {
+    Poisoned(ContrastiveTask inner, int poisonAt) {
       this(inner, poisonAt, new int[1]);
     }
 
@@ -142,12 +146,17 @@ class TrainerTest {
     }
 
     @Override
-    public TaskOutput forward(TrainBatch batch) {
+    public TrainBatch collate(dev.vlt.data.Batch batch, NDManager manager) {
+      return inner.collate(batch, manager);
+    }
+
+    @Override
+    public ContrastiveTask.Outputs forward(TrainBatch batch) {
       return inner.forward(batch);
     }
 
     @Override
-    public LossTerms loss(TaskOutput outputs) {
+    public LossTerms loss(ContrastiveTask.Outputs outputs) {
       LossTerms l = inner.loss(outputs);
       return ++calls[0] == poisonAt ? LossTerms.of("contrastive_loss", l.total().mul(Float.NaN)) : l;
     }

@@ -188,7 +188,7 @@ final class Api {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", "ok");
     out.put("model", modelName);
-    out.put("dim", embedder.model().model().embedDim());
+    out.put("dim", embedder.embedDim());
     if (index != null) {
       IndexInfo info = index.info();
       out.put("index", Map.of("count", info.count(), "dim", info.dim()));

@@ -134,4 +134,19 @@ public record Raster8(int width, int height, Mode mode, byte[] pixels) {
   static int clip8(int v) {
     return v < 0 ? 0 : Math.min(v, 255);
   }
+
+  /** The image as an 8-bit RGB {@link java.awt.image.BufferedImage} (grey and alpha converted as {@link #toRgb}). */
+  public java.awt.image.BufferedImage toBufferedImage() {
+    Raster8 rgb = toRgb();
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(rgb.width(), rgb.height(),
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    byte[] px = rgb.pixels();
+    for (int y = 0; y < rgb.height(); y++) {
+      for (int x = 0; x < rgb.width(); x++) {
+        int i = 3 * (y * rgb.width() + x);
+        img.setRGB(x, y, (px[i] & 255) << 16 | (px[i + 1] & 255) << 8 | (px[i + 2] & 255));
+      }
+    }
+    return img;
+  }
 }

@@ -11,7 +11,7 @@ import dev.vlt.eval.ProbeMetrics;
 import dev.vlt.eval.Result;
 import dev.vlt.eval.Retrieval;
 import dev.vlt.eval.RetrievalMetrics;
-import dev.vlt.eval.Templates;
+import dev.vlt.data.Templates;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.eval.ZeroShotResult;
 import dev.vlt.infer.Embedder;
@@ -130,16 +130,7 @@ public final class EvalSuite {
   }
 
   static BufferedImage toImage(Raster8 r) {
-    Raster8 rgb = r.toRgb();
-    BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
-    byte[] px = rgb.pixels();
-    for (int y = 0; y < rgb.height(); y++) {
-      for (int x = 0; x < rgb.width(); x++) {
-        int i = 3 * (y * rgb.width() + x);
-        img.setRGB(x, y, (px[i] & 255) << 16 | (px[i + 1] & 255) << 8 | (px[i + 2] & 255));
-      }
-    }
-    return img;
+    return r.toBufferedImage();
   }
 
   private static int[] labelled(int[] labels) {

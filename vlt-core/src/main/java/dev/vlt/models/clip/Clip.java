@@ -2,6 +2,7 @@ package dev.vlt.models.clip;
 
 import ai.djl.ndarray.NDArray;
 import dev.vlt.models.ContrastiveModel;
+import dev.vlt.models.ModelModule;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Parameter;
@@ -11,7 +12,7 @@ import dev.vlt.tensor.Trace;
  * CLIP (Radford et al. 2021): an image tower and a text tower projected into one space, compared by a learned temperature.
  * Parameter names are open_clip's: the image tower under {@code visual.}, the text tower at the root.
  */
-public final class Clip extends Module implements ContrastiveModel {
+public final class Clip extends Module implements ContrastiveModel, ModelModule {
   private final ClipConfig cfg;
   private final VisionTransformer visual;
   private final TextTransformer text;
@@ -34,6 +35,7 @@ public final class Clip extends Module implements ContrastiveModel {
     return text.forward(ids, trace);
   }
 
+  @Override
   public ClipConfig config() {
     return cfg;
   }

@@ -6,14 +6,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.nn.Activation;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.List;
+import java.util.Locale;
 
 /** A CLIP model in open_clip's {@code model_cfg} schema: two towers projected into a shared space of embedDim. */
-public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boolean quickGelu, double initLogitScale) {
+public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boolean quickGelu, double initLogitScale)
+    implements ModelConfig {
   public static final double DEFAULT_LOGIT_SCALE = Math.log(1 / 0.07);
+  public static final String ARCH = "clip";
 
   public ClipConfig {
     if (embedDim <= 0) throw error("embed_dim", "must be positive, got " + embedDim);
+  }
+
+  @Override
+  public String arch() {
+    return ARCH;
+  }
+
+  @Override
+  public Clip create() {
+    return new Clip(this);
+  }
+
+  @Override
+  public int imageSize() {
+    return vision.imageSize();
+  }
+
+  @Override
+  public TokenizerSpec tokenizerSpec() {
+    return text.tokenizerSpec();
+  }
+
+  @Override
+  public List<String> summary() {
+    return List.of(
+        "CLIP, embed_dim " + embedDim + ", activation " + (quickGelu ? "QuickGELU" : "GELU (exact)"),
+        String.format(Locale.ROOT, "vision: ViT %dx%d px, patch %d (%dx%d grid), width %d, %d layers, %d heads, mlp %.1fx, pool %s",
+            vision.imageSize(), vision.imageSize(), vision.patchSize(), vision.grid(), vision.grid(), vision.width(),
+            vision.layers(), vision.heads(), vision.mlpRatio(), vision.pool()),
+        String.format(Locale.ROOT, "text: causal transformer, context %d, vocab %d, width %d, %d layers, %d heads, pool %s",
+            text.contextLength(), text.vocabSize(), text.width(), text.layers(), text.heads(), text.pool()));
   }
 
   public Activation activation() {
@@ -36,6 +73,7 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
     return c;
   }
 
+  @Override
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("embed_dim", embedDim);

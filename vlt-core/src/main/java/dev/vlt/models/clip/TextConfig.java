@@ -12,11 +12,19 @@ import dev.vlt.models.ConfigReader;
  *     CLIPModel when its eos_token_id is not the legacy 2), "first" or "last"
  * @param hfTokenizerName a Hugging Face tokenizer name; null means CLIP's byte-level BPE
  * @param eosId the end-of-text id "eos" pooling looks for (open_clip's {@code eos_id}, default 2; unused by other pools)
+ * @param lowercase open_clip's {@code tokenizer_kwargs: {"clean": "lower"}}: text is lower-cased before a Hugging Face
+ *     tokenizer (CLIP's own BPE always lower-cases)
  */
 public record TextConfig(
     int contextLength, int vocabSize, int width, int heads, int layers, double mlpRatio, String pool,
-    String hfTokenizerName, int eosId) {
+    String hfTokenizerName, int eosId, boolean lowercase) {
   public static final int DEFAULT_EOS_ID = 2;
+
+  public TextConfig(
+      int contextLength, int vocabSize, int width, int heads, int layers, double mlpRatio, String pool,
+      String hfTokenizerName, int eosId) {
+    this(contextLength, vocabSize, width, heads, layers, mlpRatio, pool, hfTokenizerName, eosId, false);
+  }
 
   /** The config before "eos" pooling existed: eos_id takes open_clip's default. */
   public TextConfig(
@@ -39,10 +47,12 @@ public record TextConfig(
   }
 
   public static TextConfig read(ConfigReader r) {
+    // tokenizer options belong to the tokenizer, not the module tree: only the lower-casing changes vlt's ids
+    boolean lower = "lower".equals(r.has("tokenizer_kwargs") ? r.getNode("tokenizer_kwargs").path("clean").asText() : null);
     TextConfig c = new TextConfig(
         r.getInt("context_length", 77), r.getInt("vocab_size", 49408), r.getInt("width", 512), r.getInt("heads", 8),
         r.getInt("layers", 12), r.getDouble("mlp_ratio", 4.0), r.getString("pool_type", "argmax"),
-        r.getString("hf_tokenizer_name", null), r.getInt("eos_id", DEFAULT_EOS_ID));
+        r.getString("hf_tokenizer_name", null), r.getInt("eos_id", DEFAULT_EOS_ID), lower);
     r.unsupported("ls_init_value", null);
     r.unsupported("embed_cls", false);
     r.unsupported("pad_id", 0);
@@ -57,7 +67,6 @@ public record TextConfig(
     r.unsupported("hf_pooler_type", "mean_pooler");
     r.unsupported("act_kwargs", null);
     r.unsupported("norm_kwargs", null);
-    r.getNode("tokenizer_kwargs"); // tokenizer options belong to the tokenizer, not the module tree
     r.finish();
     return c;
   }
@@ -68,5 +77,11 @@ public record TextConfig(
     if (!pool.equals("argmax")) o.put("pool_type", pool);
     if (eosId != DEFAULT_EOS_ID) o.put("eos_id", eosId);
     if (hfTokenizerName != null) o.put("hf_tokenizer_name", hfTokenizerName);
+    if (lowercase) o.putObject("tokenizer_kwargs").put("clean", "lower");
+  }
+
+  /** What this tower needs of a tokenizer. */
+  public dev.vlt.tokenize.TokenizerSpec tokenizerSpec() {
+    return new dev.vlt.tokenize.TokenizerSpec(contextLength, vocabSize, hfTokenizerName, lowercase);
   }
 }

@@ -2,6 +2,10 @@ package dev.vlt.models.coca;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.models.ContrastiveModel;
+import dev.vlt.models.ModelModule;
+import dev.vlt.models.caption.CaptionModel;
+import dev.vlt.models.caption.ImageEncoding;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Ops;
@@ -11,9 +15,10 @@ import dev.vlt.tensor.Trace;
 /**
  * CoCa, Contrastive Captioners (Yu et al. 2022), as open_clip defines it: an image tower ({@code visual.}), a unimodal text
  * tower ({@code text.}) trained contrastively against it, and a multimodal decoder ({@code text_decoder.}) that captions
- * from the image tokens, all in one model with one temperature ({@code logit_scale}).
+ * from the image tokens, all in one model with one temperature ({@code logit_scale}). Its contrastive half is CLIP's
+ * contract, so CoCa embeds, classifies, indexes and searches wherever CLIP does; its decoder writes captions.
  */
-public final class Coca extends Module {
+public final class Coca extends Module implements ContrastiveModel, CaptionModel, ModelModule {
   /** open_clip's CoCa pads with id 0 (its default pad_id); the text mask and the caption loss both rely on it. */
   public static final int PAD_ID = 0;
 
@@ -36,24 +41,27 @@ public final class Coca extends Module {
     return visual.forward(images, trace);
   }
 
-  /** images [B, 3, S, S] → [B, E]; L2-normalised when {@code normalize}. */
-  public NDArray encodeImage(NDArray images, boolean normalize) {
-    NDArray f = visual.forward(images, Trace.NONE).latent();
-    return normalize ? Ops.l2Normalize(f) : f;
+  @Override
+  public NDArray imageFeatures(NDArray images, Trace trace) {
+    return visual.forward(images, trace).latent();
   }
 
-  /** ids [B, L] → [B, E]; L2-normalised when {@code normalize}. */
-  public NDArray encodeText(NDArray ids, boolean normalize) {
-    NDArray f = text.forward(ids, Trace.NONE).latent();
-    return normalize ? Ops.l2Normalize(f) : f;
+  @Override
+  public NDArray textFeatures(NDArray ids, Trace trace) {
+    return text.forward(ids, trace).latent();
+  }
+
+  @Override
+  public ImageEncoding encodeForDecoding(NDArray images) {
+    return visual.forward(images, Trace.NONE);
   }
 
   /**
    * The training forward (open_clip's CoCa.forward with labels): both latents, and the decoder's logits when teacher-forced
    * with ids[:, :−1] against targets ids[:, 1:]. ids: [B, L] with a start token first and padding {@link #PAD_ID}.
    */
-  public CocaOutput forward(NDArray images, NDArray ids, Trace trace) {
-    return forward(images, ids, ids, trace);
+  public CocaOutput trainingForward(NDArray images, NDArray ids, Trace trace) {
+    return trainingForward(images, ids, ids, trace);
   }
 
   /**
@@ -61,7 +69,7 @@ public final class Coca extends Module {
    * the text tower's states of {@code decoderIds} (same shape; e.g. ids with some tokens replaced, for token dropout) and is
    * still scored against the true next tokens ids[:, 1:].
    */
-  public CocaOutput forward(NDArray images, NDArray ids, NDArray decoderIds, Trace trace) {
+  public CocaOutput trainingForward(NDArray images, NDArray ids, NDArray decoderIds, Trace trace) {
     ImageEncoding image = visual.forward(images, trace);
     TextEncoding txt = text.forward(ids, trace);
     TextEncoding decoderText = decoderIds == ids ? txt : text.forward(decoderIds, Trace.NONE);
@@ -80,17 +88,45 @@ public final class Coca extends Module {
    * Next-token logits for decoding: the decoder over the text tower's states of {@code prefix} [B, n] (n ≤
    * {@link CocaConfig#maxDecodeLength()}), given image tokens [B, S, E] → [B, vocab] for position n.
    */
+  @Override
   public NDArray nextTokenLogits(NDArray imageTokens, NDArray prefix) {
     NDArray tokens = text.forward(prefix, Trace.NONE).tokens();
     NDArray logits = textDecoder.forward(imageTokens, tokens, Trace.NONE);
     return logits.get(new NDIndex(":, -1"));
   }
 
+  @Override
   public CocaConfig config() {
     return cfg;
   }
 
+  @Override
   public Parameter logitScale() {
     return logitScale;
+  }
+
+  @Override
+  public int imageSize() {
+    return cfg.vision().imageSize();
+  }
+
+  @Override
+  public int contextLength() {
+    return cfg.text().contextLength();
+  }
+
+  @Override
+  public int embedDim() {
+    return cfg.embedDim();
+  }
+
+  @Override
+  public int vocabSize() {
+    return cfg.text().vocabSize();
+  }
+
+  @Override
+  public int maxDecodeLength() {
+    return cfg.maxDecodeLength();
   }
 }

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.models.clip.TextConfig;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.List;
+import java.util.Locale;
 import dev.vlt.models.clip.VisionConfig;
 import dev.vlt.nn.Activation;
 
@@ -19,8 +23,9 @@ import dev.vlt.nn.Activation;
  */
 public record CocaConfig(
     int embedDim, VisionConfig vision, PoolerConfig pooler, TextConfig text, DecoderConfig decoder, boolean quickGelu,
-    double initLogitScale) {
+    double initLogitScale) implements ModelConfig {
   public static final double DEFAULT_LOGIT_SCALE = Math.log(1 / 0.07);
+  public static final String ARCH = "coca";
 
   public CocaConfig {
     if (embedDim <= 0) throw error("embed_dim", "must be positive, got " + embedDim);
@@ -39,6 +44,39 @@ public record CocaConfig(
     if (!vision.pool().equals("tok")) throw error("vision_cfg.pool_type", "must be tok in CoCa, got " + vision.pool());
   }
 
+  @Override
+  public String arch() {
+    return ARCH;
+  }
+
+  @Override
+  public Coca create() {
+    return new Coca(this);
+  }
+
+  @Override
+  public int imageSize() {
+    return vision.imageSize();
+  }
+
+  @Override
+  public TokenizerSpec tokenizerSpec() {
+    return text.tokenizerSpec();
+  }
+
+  @Override
+  public List<String> summary() {
+    return List.of(
+        "CoCa, embed_dim " + embedDim + ", activation " + (quickGelu ? "QuickGELU" : "GELU (exact)"),
+        String.format(Locale.ROOT, "vision: ViT %dx%d px, patch %d, width %d, %d layers, %d heads; attentional pooler %d queries, %d heads",
+            vision.imageSize(), vision.imageSize(), vision.patchSize(), vision.width(), vision.layers(), vision.heads(),
+            pooler.queries(), pooler.heads()),
+        String.format(Locale.ROOT, "text: causal transformer + CLS, context %d, vocab %d, width %d, %d layers, %d heads",
+            text.contextLength(), text.vocabSize(), text.width(), text.layers(), text.heads()),
+        String.format(Locale.ROOT, "decoder: %d layers (self-attention, then cross-attention to the image), width %d, %d heads, context %d",
+            decoder.layers(), decoder.width(), decoder.heads(), decoder.contextLength()));
+  }
+
   public Activation activation() {
     return quickGelu ? Activation.QUICK_GELU : Activation.GELU;
   }
@@ -46,11 +84,6 @@ public record CocaConfig(
   /** The longest sequence (start token included) the model can decode: both the text tower and the decoder must take it. */
   public int maxDecodeLength() {
     return Math.min(text.contextLength(), decoder.contextLength());
-  }
-
-  /** True when a {@code model_cfg} describes CoCa (open_clip builds CoCa exactly when multimodal_cfg is present). */
-  public static boolean isCoca(JsonNode modelCfg) {
-    return modelCfg != null && modelCfg.hasNonNull("multimodal_cfg");
   }
 
   public static CocaConfig fromJson(JsonNode modelCfg) {
@@ -81,6 +114,7 @@ public record CocaConfig(
   }
 
   /** The model_cfg open_clip reads back into the same CoCa. */
+  @Override
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("embed_dim", embedDim);

@@ -12,6 +12,7 @@ import dev.vlt.nn.Transformer;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Parameter;
+import dev.vlt.models.caption.ImageEncoding;
 import dev.vlt.tensor.Trace;
 
 /**

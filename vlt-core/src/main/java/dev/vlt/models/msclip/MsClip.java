@@ -2,6 +2,7 @@ package dev.vlt.models.msclip;
 
 import ai.djl.ndarray.NDArray;
 import dev.vlt.models.ContrastiveModel;
+import dev.vlt.models.ModelModule;
 import dev.vlt.nn.Attention;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
@@ -20,7 +21,7 @@ import java.util.List;
  * parts under {@code shared.resblocks.N}. At the fully-separate end ({@link Sharing#NONE}) the key set is exactly
  * open_clip's CLIP, and the model computes what that CLIP computes.
  */
-public final class MsClip extends Module implements ContrastiveModel {
+public final class MsClip extends Module implements ContrastiveModel, ModelModule {
   /** The two inputs of the one transformer. */
   public enum Modality { IMAGE, TEXT }
 
@@ -66,6 +67,20 @@ public final class MsClip extends Module implements ContrastiveModel {
     return text.forwardTokens(ids, trace);
   }
 
+  /**
+   * A loaded model as MS-CLIP: its own module, or a CLIP whose towers have equal shape as the fully-separate MS-CLIP
+   * (same keys, same outputs) holding a copy of its weights in {@code manager}; an error for anything else.
+   */
+  public static MsClip of(dev.vlt.models.LoadedModel lm, ai.djl.ndarray.NDManager manager) {
+    if (lm.module() instanceof MsClip m) return m;
+    if (!(lm.module() instanceof dev.vlt.models.clip.Clip clip)) {
+      throw new IllegalArgumentException(lm.describe() + " is a " + lm.architecture().title() + " model, neither MS-CLIP nor CLIP");
+    }
+    MsClip m = new MsClip(MsClipConfig.separateFrom(clip.config()));
+    m.load(manager, clip.stateDict());
+    return m;
+  }
+
   /** The attention of each block a modality runs through, in order (images skip block 0 under early specialization). */
   public List<AttentionSite> attentionSites(Modality m) {
     List<AttentionSite> out = new ArrayList<>();
@@ -84,6 +99,7 @@ public final class MsClip extends Module implements ContrastiveModel {
     return ParameterSplit.of(this);
   }
 
+  @Override
   public MsClipConfig config() {
     return cfg;
   }

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.Locale;
 import dev.vlt.nn.Activation;
 import dev.vlt.nn.pool.Pooling;
 import java.util.ArrayList;
@@ -27,7 +30,8 @@ import java.util.List;
 public record MsClipConfig(
     int embedDim, int imageSize, int patchSize, int contextLength, int vocabSize, int width, int heads, int layers,
     double mlpRatio, Sharing sharing, boolean earlySpecialization, List<Integer> parallelLayers, String pool,
-    boolean quickGelu, double initLogitScale) {
+    boolean quickGelu, double initLogitScale) implements ModelConfig {
+  public static final String ARCH = "msclip";
 
   public MsClipConfig {
     parallelLayers = List.copyOf(parallelLayers);
@@ -66,6 +70,35 @@ public record MsClipConfig(
     if (!Pooling.TYPES.contains(pool)) throw error("msclip_cfg.pool_type", "must be one of " + Pooling.TYPES + ", got '" + pool + "'");
   }
 
+  @Override
+  public String arch() {
+    return ARCH;
+  }
+
+  @Override
+  public MsClip create() {
+    return new MsClip(this);
+  }
+
+  @Override
+  public TokenizerSpec tokenizerSpec() {
+    return new TokenizerSpec(contextLength, vocabSize, null, false);
+  }
+
+  @Override
+  public List<String> summary() {
+    String what = (sharing.attention() ? "attention " : "") + (sharing.mlp() ? "MLP " : "") + (sharing.norms() ? "LayerNorms " : "");
+    return List.of(
+        "MS-CLIP, embed_dim " + embedDim + ", activation " + (quickGelu ? "QuickGELU" : "GELU (exact)"),
+        String.format(Locale.ROOT, "transformer: %d layers, width %d, %d heads, mlp %.1fx; images %dx%d px in patches of %d, "
+            + "pool %s; text context %d, vocab %d", layers, width, heads, mlpRatio, imageSize, imageSize, patchSize, pool,
+            contextLength, vocabSize),
+        "sharing: " + (sharing.layers().isEmpty() ? "none (two separate towers, as CLIP)"
+            : "layers " + sharing.layers() + " share " + what.trim().replace(" ", ", ")),
+        "modules: early specialization " + (earlySpecialization ? "yes" : "no")
+            + ", parallel branch " + (parallelLayers.isEmpty() ? "no" : "into layers " + parallelLayers));
+  }
+
   public Activation activation() {
     return quickGelu ? Activation.QUICK_GELU : Activation.GELU;
   }
@@ -100,11 +133,6 @@ public record MsClipConfig(
   public MsClipConfig with(Sharing s, boolean early, List<Integer> parallel, String poolType) {
     return new MsClipConfig(embedDim, imageSize, patchSize, contextLength, vocabSize, width, heads, layers, mlpRatio, s, early,
         parallel, poolType, quickGelu, initLogitScale);
-  }
-
-  /** True for a {@code model_cfg} object that describes an MS-CLIP (it has {@code msclip_cfg}). */
-  public static boolean isMsClip(JsonNode modelCfg) {
-    return modelCfg != null && modelCfg.has("msclip_cfg");
   }
 
   /**
@@ -143,6 +171,7 @@ public record MsClipConfig(
     return out;
   }
 
+  @Override
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("embed_dim", embedDim);

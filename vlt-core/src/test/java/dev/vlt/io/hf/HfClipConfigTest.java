@@ -36,8 +36,8 @@ class HfClipConfigTest {
   void absentKeysTakeTransformersDefaults() throws Exception {
     // openai/clip-vit-base-patch32 as a legacy config: eos 2 means argmax pooling
     ClipConfig c = read("{\"model_type\": \"clip\", \"text_config\": {\"eos_token_id\": 2}, \"vision_config\": {}}");
-    assertEquals(Models.config("ViT-B-32-quickgelu").vision(), c.vision());
-    assertEquals(Models.config("ViT-B-32-quickgelu").text(), c.text());
+    assertEquals(Models.config("ViT-B-32-quickgelu", ClipConfig.class).vision(), c.vision());
+    assertEquals(Models.config("ViT-B-32-quickgelu", ClipConfig.class).text(), c.text());
     assertEquals(512, c.embedDim());
     assertTrue(c.quickGelu());                     // transformers' default hidden_act
     assertEquals("eos", read("{\"model_type\": \"clip\"}").text().pool());   // default eos 49407 is not the legacy id
@@ -95,7 +95,7 @@ class HfClipConfigTest {
     HfTokenizerFiles.writeClip(gz, 77, dir);
     assertEquals(49408, JSON.readTree(dir.resolve("vocab.json").toFile()).size());
     assertEquals(77, JSON.readTree(dir.resolve("tokenizer_config.json").toFile()).get("model_max_length").asInt());
-    Tokenizer fromFiles = Tokenizers.forModelDir(dir, null);
+    Tokenizer fromFiles = Tokenizers.resolve(dir, new dev.vlt.tokenize.TokenizerSpec(77, 49408, null, false), null, "m");
     Tokenizer reference = ClipBpeTokenizer.fromMergesFile(gz, 77);
     List<String> texts = new ArrayList<>();
     JSON.readTree(Fixtures.fixture("tokenizer", "cases.json").toFile()).get("cases").forEach(c -> texts.add(c.get("text").asText()));

@@ -1,5 +1,7 @@
 package dev.vlt.io.hf;
 
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +34,7 @@ class HfClipExportTest {
   void exportOfTheFixtureIsTransformersOwnFile(@TempDir Path tmp) throws Exception {
     Path fixture = Fixtures.fixture("hf_clip_layout");
     try (LoadedModel a = Models.load(fixture); NDManager m = NDManager.newBaseManager()) {
-      HfClipFolder.save(a.clip(), a.preprocess(), tmp);
+      HfClipFolder.save(a.as(Clip.class), a.preprocess(), tmp);
       try (SafeTensors ours = SafeTensors.open(tmp.resolve("model.safetensors"));
           SafeTensors theirs = SafeTensors.open(fixture.resolve("model.safetensors"))) {
         assertEquals(Map.of("format", "pt"), ours.metadata());   // transformers refuses safetensors without it
@@ -46,7 +48,7 @@ class HfClipExportTest {
       assertEquals(HfClipConfig.read(JSON.readTree(fixture.resolve("config.json").toFile()), "fixture"),
           HfClipConfig.read(JSON.readTree(tmp.resolve("config.json").toFile()), "export"));
       try (LoadedModel b = Models.load(tmp)) {
-        assertEquals(a.clip().config(), b.clip().config());
+        assertEquals(a.as(Clip.class).config(), b.as(Clip.class).config());
         assertSameWeights(a, b);
         assertEquals(a.preprocess().imageSize(), b.preprocess().imageSize());
         assertArrayEquals(a.preprocess().mean(), b.preprocess().mean());
@@ -59,15 +61,15 @@ class HfClipExportTest {
   void openClipModelRoundTripsBitExactly(@TempDir Path tmp) throws Exception {
     try (LoadedModel a = Models.load(Fixtures.fixture("clip_e2e_tiny")); NDManager m = NDManager.newBaseManager();
         NoGrad ng = NoGrad.open()) {
-      HfClipFolder.save(a.clip(), a.preprocess(), tmp);
+      HfClipFolder.save(a.as(Clip.class), a.preprocess(), tmp);
       var text = JSON.readTree(tmp.resolve("config.json").toFile()).get("text_config");
       assertEquals(HfClipConfig.LEGACY_EOS, text.get("eos_token_id").asInt());   // transformers then pools at argmax(ids)
       assertEquals("gelu", text.get("hidden_act").asText());
       try (LoadedModel b = Models.load(tmp)) {
-        assertEquals(a.clip().config(), b.clip().config());
+        assertEquals(a.as(Clip.class).config(), b.as(Clip.class).config());
         assertSameWeights(a, b);
         NDArray ids = Parity.load(m, Fixtures.fixture("clip_e2e_tiny", "expected", "texts.safetensors")).get("ids");
-        assertArrayEquals(a.clip().encodeText(ids, false).toFloatArray(), b.clip().encodeText(ids, false).toFloatArray());
+        assertArrayEquals(a.as(Clip.class).encodeText(ids, false).toFloatArray(), b.as(Clip.class).encodeText(ids, false).toFloatArray());
       }
     }
   }
@@ -75,15 +77,15 @@ class HfClipExportTest {
   @Test
   void unexpressibleConfigsFailBeforeWriting(@TempDir Path tmp) throws Exception {
     try (LoadedModel a = Models.create("tiny", 1)) {
-      TextConfig t = a.clip().config().text();
-      ClipConfig last = new ClipConfig(a.clip().config().embedDim(), a.clip().config().vision(),
+      TextConfig t = a.as(Clip.class).config().text();
+      ClipConfig last = new ClipConfig(a.as(Clip.class).config().embedDim(), a.as(Clip.class).config().vision(),
           new TextConfig(t.contextLength(), t.vocabSize(), t.width(), t.heads(), t.layers(), t.mlpRatio(), "last", null),
           false, ClipConfig.DEFAULT_LOGIT_SCALE);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> HfClipConfig.write(last, JSON));
       assertTrue(e.getMessage().contains("pool_type last"), e.getMessage());
       e = assertThrows(IllegalArgumentException.class,
-          () -> HfClipFolder.save(a.clip(), a.preprocess().withResizeMode("squash"), tmp.resolve("out")));
+          () -> HfClipFolder.save(a.as(Clip.class), a.preprocess().withResizeMode("squash"), tmp.resolve("out")));
       assertTrue(e.getMessage().contains("resize_mode squash"), e.getMessage());
       assertFalse(Files.exists(tmp.resolve("out")));
     }
@@ -108,8 +110,8 @@ class HfClipExportTest {
   }
 
   private static void assertSameWeights(LoadedModel a, LoadedModel b) {
-    Map<String, NDArray> x = a.clip().stateDict();
-    Map<String, NDArray> y = b.clip().stateDict();
+    Map<String, NDArray> x = a.as(Clip.class).stateDict();
+    Map<String, NDArray> y = b.as(Clip.class).stateDict();
     assertEquals(x.keySet(), y.keySet());
     for (String k : x.keySet()) assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), k);
   }

@@ -1,5 +1,7 @@
 package dev.vlt.io.hf;
 
+import dev.vlt.models.clip.Clip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,15 +57,15 @@ class HfClipParityTest {
     Path dir = Fixtures.fixture(fixture);
     Path oc = Fixtures.fixture(openClipFixture);
     try (LoadedModel lm = Models.load(dir); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
-      ClipConfig cfg = lm.clip().config();
+      ClipConfig cfg = lm.as(Clip.class).config();
       assertEquals(fixture.endsWith("quickgelu"), cfg.quickGelu());
       assertEquals("eos", cfg.text().pool());            // eos_token_id 999 is not the legacy 2
       assertEquals(999, cfg.text().eosId());
-      assertEquals(282_881, lm.clip().parameterCount());
+      assertEquals(282_881, lm.as(Clip.class).parameterCount());
 
       // the key map only moves bytes: the weights are open_clip's, bit for bit
       Map<String, NDArray> ocWeights = Parity.load(m, oc.resolve("weights.safetensors"));
-      Map<String, NDArray> ours = lm.clip().stateDict();
+      Map<String, NDArray> ours = lm.as(Clip.class).stateDict();
       assertEquals(ocWeights.keySet(), ours.keySet());
       for (var e : ocWeights.entrySet()) {
         assertArrayEquals(e.getValue().toFloatArray(), ours.get(e.getKey()).toFloatArray(), e.getKey());
@@ -71,7 +73,7 @@ class HfClipParityTest {
 
       Map<String, NDArray> in = Parity.load(m, dir.resolve("inputs.safetensors"));
       Map<String, NDArray> got = new HashMap<>();
-      ClipOutput out = lm.clip().forward(in.get("pixel_values"), in.get("input_ids"), got::put);
+      ClipOutput out = lm.as(Clip.class).forward(in.get("pixel_values"), in.get("input_ids"), got::put);
       got.put("image_embeds", out.imageFeatures());
       got.put("text_embeds", out.textFeatures());
       got.put("logit_scale_exp", out.logitScale());

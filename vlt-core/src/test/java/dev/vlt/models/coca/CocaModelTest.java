@@ -18,7 +18,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.Fixtures;
 import dev.vlt.Parity;
+import dev.vlt.models.Architectures;
+import dev.vlt.models.Capability;
+import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
+import dev.vlt.models.caption.Decoding;
+import dev.vlt.models.caption.Generator;
+import dev.vlt.models.caption.TokenSearch;
 import dev.vlt.objectives.CocaLoss;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Parameter;
@@ -44,15 +50,17 @@ class CocaModelTest {
   void configRoundTripsAndTheRegistryHasTheFixture() throws Exception {
     CocaConfig cfg = CocaConfig.fromJson(fixtureConfig());
     assertEquals(cfg, CocaConfig.fromJson(cfg.toJson(JSON)));
-    assertEquals(cfg, CocaModels.config("coca-tiny"));
+    assertEquals(cfg, Models.config("coca-tiny", CocaConfig.class));
     assertEquals(new PoolerConfig(8, 4), cfg.pooler());
     assertEquals(16, cfg.maxDecodeLength());
-    assertTrue(CocaConfig.isCoca(fixtureConfig()));
-    CocaModels.config("coca-shapes");  // parses
-    CocaConfig small = CocaModels.config("coca-shapes-small");
+    assertEquals(Architectures.COCA, Architectures.of(JSON.createObjectNode().set("model_cfg", fixtureConfig())),
+        "an open_clip folder without \"arch\": CoCa is recognised by its multimodal_cfg");
+    Models.config("coca-shapes", CocaConfig.class);  // parses
+    CocaConfig small = Models.config("coca-shapes-small", CocaConfig.class);
     assertEquals(8, small.vision().patchSize());
     assertEquals(new PoolerConfig(16, 4), small.pooler());
-    assertThrows(IllegalArgumentException.class, () -> Models.config("coca-tiny"), "CLIP's registry refuses CoCa");
+    assertThrows(IllegalArgumentException.class, () -> Models.config("coca-tiny", dev.vlt.models.clip.ClipConfig.class),
+        "a CoCa config is not a CLIP config");
   }
 
   @Test
@@ -77,13 +85,13 @@ class CocaModelTest {
   @Test
   void everyParameterGetsAFiniteGradient() {
     try (NDManager m = NDManager.newBaseManager()) {
-      Coca model = new Coca(CocaModels.config("coca-tiny"));
+      Coca model = new Coca(Models.config("coca-tiny", CocaConfig.class));
       model.initialize(m, 3);
       model.train(true);
       NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
       NDArray ids = m.create(new long[] {SOT, 5, 6, EOT, 0, 0, SOT, 7, EOT, 0, 0, 0, SOT, 8, 9, 10, 11, EOT}, new Shape(3, 6));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(CocaLoss.defaults().compute(model.forward(images, ids, Trace.NONE)).total());
+        gc.backward(CocaLoss.defaults().compute(model.trainingForward(images, ids, Trace.NONE)).total());
       }
       for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
         float[] g = e.getValue().value().getGradient().toFloatArray();
@@ -102,16 +110,19 @@ class CocaModelTest {
     try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
       Coca model = new Coca(CocaConfig.fromJson(fixtureConfig()));
       model.load(m, Parity.load(m, DIR.resolve("weights.safetensors")));
-      CocaModels.save(model, dev.vlt.data.image.PreprocessConfig.openai(32), tmp.resolve("coca"));
-      assertTrue(CocaModels.isCocaFolder(tmp.resolve("coca")));
+      Models.save(model, dev.vlt.data.image.PreprocessConfig.openai(32), tmp.resolve("coca"));
       Map<String, NDArray> in = Parity.load(m, DIR.resolve("inputs.safetensors"));
       Map<String, NDArray> expected = Parity.load(m, DIR.resolve("outputs.safetensors"));
-      try (LoadedCoca back = CocaModels.load(tmp.resolve("coca"))) {
-        assertEquals(model.config(), back.coca().config());
-        CocaOutput out = back.coca().forward(in.get("images"), in.get("text"), Trace.NONE);
+      try (LoadedModel back = Models.load(tmp.resolve("coca"))) {
+        assertEquals(Architectures.COCA, back.architecture());
+        assertEquals(model.config(), back.as(Coca.class).config());
+        CocaOutput out = back.as(Coca.class).trainingForward(in.get("images"), in.get("text"), Trace.NONE);
         Parity.assertClose("caption_logits", expected.get("caption_logits"), out.captionLogits(), 1e-5);
+        // one loaded model, every capability: it captions, and embeds like CLIP
+        assertTrue(back.has(Capability.CAPTIONING) && back.has(Capability.IMAGE_EMBEDDING) && back.has(Capability.TEXT_EMBEDDING));
+        Parity.assertClose("image_features_normalized", expected.get("image_features_normalized"),
+            back.require(Capability.IMAGE_EMBEDDING).encodeImage(in.get("images"), true), 1e-5);
       }
-      assertThrows(IllegalArgumentException.class, () -> Models.load(tmp.resolve("coca")));
     }
   }
 
@@ -151,7 +162,7 @@ class CocaModelTest {
         ids[0] = SOT;
         for (int t = 0; t < g.length; t++) ids[t + 1] = g[t];
         if (g.length < n - 1) ids[g.length + 1] = EOT;
-        long[] predicted = model.forward(images.get(new NDIndex("{}:{}", i, i + 1)), m.create(ids, new Shape(1, n)), Trace.NONE)
+        long[] predicted = model.trainingForward(images.get(new NDIndex("{}:{}", i, i + 1)), m.create(ids, new Shape(1, n)), Trace.NONE)
             .captionLogits().argMax(-1).toLongArray();
         for (int t = 0; t < Math.min(g.length + 1, n - 1); t++) assertEquals(ids[t + 1], predicted[t], "image " + i + " step " + t);
       }

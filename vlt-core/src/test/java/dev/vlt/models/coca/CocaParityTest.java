@@ -34,7 +34,7 @@ class CocaParityTest {
       Map<String, NDArray> in = Parity.load(m, DIR.resolve("inputs.safetensors"));
       Map<String, NDArray> expected = Parity.load(m, DIR.resolve("outputs.safetensors"));
       Map<String, NDArray> got = new HashMap<>();
-      CocaOutput out = model.forward(in.get("images"), in.get("text"), got::put);
+      CocaOutput out = model.trainingForward(in.get("images"), in.get("text"), got::put);
       got.put("image_features_normalized", out.imageFeatures());
       got.put("text_features_normalized", out.textFeatures());
       got.put("logit_scale_exp", out.logitScale());

@@ -203,7 +203,7 @@ class MsClipTest {
       assertTrue(msg.contains(e.getValue()), msg);
     }
     String uneven = assertThrows(IllegalArgumentException.class, () -> MsClipConfig.separateFrom(
-        dev.vlt.models.Models.config("ViT-B-32"))).getMessage();
+        dev.vlt.models.Models.config("ViT-B-32", ClipConfig.class))).getMessage();
     assertTrue(uneven.contains("equal width"), uneven);
   }
 

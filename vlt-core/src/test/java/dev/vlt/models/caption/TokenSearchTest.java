@@ -1,4 +1,4 @@
-package dev.vlt.models.coca;
+package dev.vlt.models.caption;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.vlt.models.coca;
+package dev.vlt.models.caption;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
  * the next token after every live prefix and chooses. Results are the tokens after the start token, up to and excluding
  * the end token (or cut at the maximum length).
  */
-final class TokenSearch {
+public final class TokenSearch {
   /** Next-token logits [rows][vocab] for prefixes [rows][n] (one length per call); images[r] is the image row r reads. */
   @FunctionalInterface
-  interface NextLogits {
+  public interface NextLogits {
     float[][] apply(int[][] prefixes, int[] images);
   }
 
@@ -24,14 +24,14 @@ final class TokenSearch {
   private final int maxLength;
 
   /** @param maxLength the longest sequence, start token included */
-  TokenSearch(NextLogits next, int sot, int eot, int maxLength) {
+  public TokenSearch(NextLogits next, int sot, int eot, int maxLength) {
     this.next = next;
     this.sot = sot;
     this.eot = eot;
     this.maxLength = maxLength;
   }
 
-  List<int[]> run(int images, Decoding decoding) {
+  public List<int[]> run(int images, Decoding decoding) {
     if (decoding instanceof Decoding.Beam beam) return nBest(images, beam).stream().map(l -> l.get(0).content()).toList();
     if (decoding instanceof Decoding.Rerank) throw new IllegalArgumentException("re-ranking needs the model: use Generator");
     return stepwise(images, decoding instanceof Decoding.Sample s ? s : null);
@@ -120,10 +120,10 @@ final class TokenSearch {
   private record Candidate(Hyp parent, int token, double logProb) {}
 
   /** A finished caption and its length-normalised score Σ log p / n^α. */
-  record Done(int[] content, double score) {}
+  public record Done(int[] content, double score) {}
 
   /** Beam search; per image its finished captions (at most the width) with their scores, best first. */
-  List<List<Done>> nBest(int images, Decoding.Beam beam) {
+  public List<List<Done>> nBest(int images, Decoding.Beam beam) {
     int width = beam.width();
     double alpha = beam.lengthPenalty();
     List<List<Hyp>> live = new ArrayList<>();

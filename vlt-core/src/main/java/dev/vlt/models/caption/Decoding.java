@@ -1,4 +1,4 @@
-package dev.vlt.models.coca;
+package dev.vlt.models.caption;
 
 /** How {@link Generator} picks each next token. */
 public sealed interface Decoding permits Decoding.Greedy, Decoding.Beam, Decoding.Rerank, Decoding.Sample {

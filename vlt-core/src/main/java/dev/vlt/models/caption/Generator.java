@@ -1,4 +1,4 @@
-package dev.vlt.models.coca;
+package dev.vlt.models.caption;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,41 +6,41 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.vlt.models.ContrastiveModel;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
-import dev.vlt.tensor.Trace;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Captions images with a CoCa model: the image is encoded once, then tokens are decoded from the start token until the end
- * token or {@code maxLength} tokens (start included), greedily, by beam search or by sampling ({@link Decoding}). Each step
- * re-runs the text tower and decoder over the whole prefix, as open_clip's generate does (no key/value cache).
+ * Captions images with any {@link CaptionModel} (CoCa): the image is encoded once, then tokens are decoded from the start
+ * token until the end token or {@code maxLength} tokens (start included), greedily, by beam search or by sampling
+ * ({@link Decoding}). Each step re-runs the decoder over the whole prefix, as open_clip's generate does (no key/value cache).
  */
 public final class Generator {
-  private final Coca model;
+  private final CaptionModel model;
   private final int sot;
   private final int eot;
   private final int maxLength;
   private final int usableIds;
 
   /** @param maxLength the longest caption in tokens, start and end tokens included; at most the model's context */
-  public Generator(Coca model, int sotId, int eotId, int maxLength) {
-    this(model, sotId, eotId, maxLength, model.config().text().vocabSize());
+  public Generator(CaptionModel model, int sotId, int eotId, int maxLength) {
+    this(model, sotId, eotId, maxLength, model.vocabSize());
   }
 
   /**
    * @param usableIds only ids below this are generated: a tokenizer smaller than the model's embedding table cannot decode
    *     the rest, which training never used
    */
-  public Generator(Coca model, int sotId, int eotId, int maxLength, int usableIds) {
-    int vocab = model.config().text().vocabSize();
+  public Generator(CaptionModel model, int sotId, int eotId, int maxLength, int usableIds) {
+    int vocab = model.vocabSize();
     if (usableIds < 1 || usableIds > vocab) throw new IllegalArgumentException("usable ids " + usableIds + " must be in 1.." + vocab);
     if (sotId < 0 || sotId >= usableIds || eotId < 0 || eotId >= usableIds) {
       throw new IllegalArgumentException("start id " + sotId + " and end id " + eotId + " must be token ids below " + usableIds);
     }
-    int limit = model.config().maxDecodeLength();
+    int limit = model.maxDecodeLength();
     if (maxLength < 2 || maxLength > limit) {
       throw new IllegalArgumentException("max length " + maxLength + " must be between 2 and the model's context length " + limit);
     }
@@ -52,13 +52,13 @@ public final class Generator {
   }
 
   /** A generator using the tokenizer's start and end tokens, generating only ids the tokenizer can decode. */
-  public static Generator of(Coca model, Tokenizer tokenizer, int maxLength) {
+  public static Generator of(CaptionModel model, Tokenizer tokenizer, int maxLength) {
     if (tokenizer.sotId().isEmpty() || tokenizer.eotId().isEmpty()) {
       throw new IllegalArgumentException("captioning needs a tokenizer with start and end tokens");
     }
-    if (tokenizer.vocabSize() > model.config().text().vocabSize()) {
+    if (tokenizer.vocabSize() > model.vocabSize()) {
       throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model only "
-          + model.config().text().vocabSize());
+          + model.vocabSize());
     }
     return new Generator(model, tokenizer.sotId().getAsInt(), tokenizer.eotId().getAsInt(), maxLength, tokenizer.vocabSize());
   }
@@ -67,11 +67,14 @@ public final class Generator {
   public List<int[]> generate(NDArray images, Decoding decoding) {
     int b = Math.toIntExact(images.getShape().get(0));
     try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
-      ImageEncoding encoded = model.encodeImage(images, Trace.NONE);                 // encoded once, for both heads
+      ImageEncoding encoded = model.encodeForDecoding(images);                       // encoded once, for both heads
       NDArray imageTokens = encoded.tokens();                                         // [B, S, E]
       TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
       if (decoding instanceof Decoding.Rerank r) {
-        return rerank(Ops.l2Normalize(encoded.latent()), search.nBest(b, r.beam()), r.weight());
+        if (!(model instanceof ContrastiveModel contrastive) || encoded.latent() == null) {
+          throw new IllegalArgumentException("re-ranking captions needs a model that also scores images against texts");
+        }
+        return rerank(contrastive, Ops.l2Normalize(encoded.latent()), search.nBest(b, r.beam()), r.weight());
       }
       return search.run(b, decoding);
     }
@@ -92,12 +95,13 @@ public final class Generator {
    *
    * @param imageEmbeddings the images' normalised contrastive embeddings [B, E]
    */
-  private List<int[]> rerank(NDArray imageEmbeddings, List<List<TokenSearch.Done>> candidates, double weight) {
+  private List<int[]> rerank(ContrastiveModel contrastive, NDArray imageEmbeddings, List<List<TokenSearch.Done>> candidates,
+      double weight) {
     NDManager m = imageEmbeddings.getManager();
     float[] image = imageEmbeddings.toType(DataType.FLOAT32, false).toFloatArray();  // [B, E]
     int e = image.length / candidates.size();
-    int ctx = model.config().text().contextLength();
-    double scale = Math.exp(model.logitScale().value().getFloat());
+    int ctx = contrastive.contextLength();
+    double scale = Math.exp(contrastive.logitScale().value().getFloat());
     List<int[]> out = new ArrayList<>(candidates.size());
     for (int i = 0; i < candidates.size(); i++) {
       List<int[]> mine = candidates.get(i).stream().map(TokenSearch.Done::content).toList();
@@ -109,7 +113,7 @@ public final class Generator {
         for (int t = 0; t < n; t++) ids[c * ctx + 1 + t] = caption[t];
         ids[c * ctx + 1 + n] = eot;
       }
-      float[] text = model.encodeText(m.create(ids, new Shape(mine.size(), ctx)), true).toType(DataType.FLOAT32, false).toFloatArray();
+      float[] text = contrastive.encodeText(m.create(ids, new Shape(mine.size(), ctx)), true).toType(DataType.FLOAT32, false).toFloatArray();
       int best = 0;
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < mine.size(); c++) {

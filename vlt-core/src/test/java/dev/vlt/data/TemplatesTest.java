@@ -1,4 +1,4 @@
-package dev.vlt.eval;
+package dev.vlt.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.vlt.eval;
+package dev.vlt.data;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ public final class Templates {
       }
     }
     Path path = Path.of(nameOrPath);
-    Checks.check(Files.isRegularFile(path), "templates '%s': not a built-in set %s and no such file", nameOrPath, BUILT_IN);
+    check(Files.isRegularFile(path), "templates '%s': not a built-in set %s and no such file", nameOrPath, BUILT_IN);
     try {
       return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -50,16 +50,20 @@ public final class Templates {
       String line = lines[i].strip();
       if (line.isEmpty() || line.startsWith("#")) continue;
       int first = line.indexOf(SLOT);
-      Checks.check(first >= 0 && line.indexOf(SLOT, first + 1) < 0,
+      check(first >= 0 && line.indexOf(SLOT, first + 1) < 0,
           "%s line %s: a template needs exactly one {} for the class name, got \"%s\"", source, i + 1, line);
       templates.add(line);
     }
-    Checks.check(!templates.isEmpty(), "%s has no templates (one per line, each with one {})", source);
+    check(!templates.isEmpty(), "%s has no templates (one per line, each with one {})", source);
     return List.copyOf(templates);
   }
 
   /** Every template with {@code className} put in its slot, in template order. */
   public static List<String> fill(List<String> templates, String className) {
     return templates.stream().map(t -> t.replace(SLOT, className)).toList();
+  }
+
+  private static void check(boolean ok, String format, Object... args) {
+    if (!ok) throw new IllegalArgumentException(String.format(format, args));
   }
 }

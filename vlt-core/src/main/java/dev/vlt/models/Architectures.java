@@ -1,0 +1,59 @@
+package dev.vlt.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vlt.models.clip.Clip;
+import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.models.coca.Coca;
+import dev.vlt.models.coca.CocaConfig;
+import dev.vlt.models.msclip.MsClip;
+import dev.vlt.models.msclip.MsClipConfig;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The one table of architectures. A new system adds one line here (and its configs to the registry of {@link Models}). */
+public final class Architectures {
+  public static final String KEY = "arch";
+
+  public static final Architecture CLIP = new Architecture("clip", "CLIP",
+      "Radford et al. 2021: an image tower and a causal text tower in one embedding space (open_clip's CLIP)",
+      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid"));
+  public static final Architecture MSCLIP = new Architecture("msclip", "MS-CLIP",
+      "You et al. 2022: one transformer shared by images and text, with modality-specific parts",
+      MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid"));
+  public static final Architecture COCA = new Architecture("coca", "CoCa",
+      "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
+      Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+
+  private Architectures() {}
+
+  public static List<Architecture> all() {
+    return ALL;
+  }
+
+  /** The architecture of this name; an error listing the known ones otherwise. */
+  public static Architecture get(String name) {
+    for (Architecture a : ALL) if (a.name().equals(name)) return a;
+    throw new IllegalArgumentException("unknown architecture '" + name + "'; known: "
+        + ALL.stream().map(Architecture::name).collect(Collectors.joining(", ")));
+  }
+
+  /**
+   * The architecture of a folder config ({@code {"arch": ..., "model_cfg": ...}}). vlt writes {@code "arch"}; folders
+   * written by open_clip (and by vlt before it named architectures) do not, and this is the one place that recognises
+   * them: open_clip builds CoCa exactly when {@code multimodal_cfg} is present, vlt's MS-CLIP configs have
+   * {@code msclip_cfg}, anything else is CLIP.
+   */
+  public static Architecture of(JsonNode root) {
+    JsonNode named = root.get(KEY);
+    if (named != null && !named.isNull()) {
+      if (!named.isTextual()) throw ConfigReader.error(KEY, "must be a string naming an architecture, got " + named);
+      return get(named.asText());
+    }
+    JsonNode cfg = root.path("model_cfg");
+    if (cfg.hasNonNull("multimodal_cfg")) return COCA;
+    if (cfg.has("msclip_cfg")) return MSCLIP;
+    return CLIP;
+  }
+}

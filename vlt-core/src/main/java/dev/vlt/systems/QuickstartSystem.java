@@ -1,0 +1,38 @@
+package dev.vlt.systems;
+
+import dev.vlt.train.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One system's entry to {@code vlt quickstart --system NAME}: its small configuration trained on built-in data, and its
+ * own evaluation against a stated baseline. Every system of SYSTEMS.md adds one, so each is checkable the same way.
+ */
+public interface QuickstartSystem {
+  /** The name {@code --system} takes, e.g. "clip". */
+  String name();
+
+  /** One line: what is trained on what, and what the evaluation measures. */
+  String description();
+
+  /** The training run (a registry model on built-in data), for {@code seed}; {@code steps} overrides the budget when not null. */
+  TrainConfig trainConfig(long seed, Long steps);
+
+  /**
+   * Evaluates the trained model folder into {@code out} ({@code report.html} and whatever else the system shows), and
+   * returns its headline figures, each beside its baseline.
+   */
+  Evaluation evaluate(Path model, Path out, long seed, Consumer<String> log) throws IOException;
+
+  /** A measured figure and the baseline it is compared with (higher is better for both). */
+  record Figure(String name, double value, String baselineName, double baseline) {
+    public boolean aboveBaseline() {
+      return value > baseline;
+    }
+  }
+
+  /** What the evaluation measured and wrote. */
+  record Evaluation(List<Figure> figures, List<String> notes, Path report) {}
+}

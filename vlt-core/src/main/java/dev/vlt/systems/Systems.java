@@ -1,0 +1,28 @@
+package dev.vlt.systems;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The one table of {@code vlt quickstart --system} entries; each new system adds itself here. */
+public final class Systems {
+  private static final List<QuickstartSystem> ALL = List.of(
+      new ContrastiveQuickstart("clip", "shapes-small",
+          "a small CLIP (4+4 layers, width 128) trained contrastively on ShapesWorld; zero-shot on held-out colour×shape "
+              + "combinations, retrieval and linear probes (and the real sets found: emoji, Fashion-MNIST, digits)"),
+      new ContrastiveQuickstart("msclip", "msclip-shapes-small",
+          "MS-CLIP at the same size, one transformer whose attention and MLP both modalities share (LayerNorms per "
+              + "modality), trained and evaluated exactly as clip"),
+      new CocaQuickstart());
+
+  private Systems() {}
+
+  public static List<QuickstartSystem> all() {
+    return ALL;
+  }
+
+  public static QuickstartSystem get(String name) {
+    for (QuickstartSystem s : ALL) if (s.name().equals(name)) return s;
+    throw new IllegalArgumentException("unknown system '" + name + "'; vlt quickstart --list shows them: "
+        + ALL.stream().map(QuickstartSystem::name).collect(Collectors.joining(", ")));
+  }
+}
