@@ -1,6 +1,7 @@
 package dev.vlt.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +20,14 @@ final class Exchanges {
    * makes Linux send a reset, and the client would see "connection reset" instead of the 413.
    */
   static final long DRAIN_BUDGET = 32L << 20;
+  /**
+   * The page loads only its own script, style sheet and images (plus the blob: preview of a chosen file) and talks only
+   * to its own origin: an injected script or style has nowhere to run from and nowhere to send anything.
+   */
+  static final String PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+      + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  /** Anything else (JSON, thumbnails) is data: nothing in it may run, load or be framed. */
+  static final String DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 
   private Exchanges() {}
 
@@ -116,9 +125,14 @@ final class Exchanges {
   }
 
   static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    ex.getResponseHeaders().set("Cache-Control", status == 200 && contentType.startsWith("image/") ? "max-age=3600" : "no-store");
+    Headers h = ex.getResponseHeaders();
+    h.set("Content-Type", contentType);
+    h.set("X-Content-Type-Options", "nosniff");
+    // answers are the user's collection (thumbnails too): no copy is kept by the browser's or anyone's cache
+    h.set("Cache-Control", "no-store");
+    h.set("Content-Security-Policy", contentType.startsWith("text/html") ? PAGE_CSP : DATA_CSP);
+    h.set("X-Frame-Options", "DENY");
+    h.set("Referrer-Policy", "no-referrer");
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = ex.getResponseBody()) {

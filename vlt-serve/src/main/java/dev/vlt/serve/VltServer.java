@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
  * POST /api/classify?labels=a,b,c   body: image bytes; {"labels":[{"label":…,"prob":…}] most probable first,"ms":…}
  * POST /api/embed              body: {"texts":[…]} (Content-Type application/json) or image bytes; {"embeddings":[[…]],"dim":E}
  * GET  /api/thumb?id=ID        PNG thumbnail of an indexed image (ids come from search results)
- * GET  /                       the web page (also /app.js, /style.css)
+ * GET  /                       the web page (also /app.js, /style.css); /?token=TOKEN sets the token cookie
  * </pre>
  *
+ * Before any route, the {@link Access} rules apply ({@link Guard}): a Host that is not this server's name gets 403, a
+ * call without the token (when there is one) gets 401, and the one allowed CORS origin gets its preflight answered.
  * Errors are {@code {"error": message, "status": code}}: 400 bad input (a non-image upload names what is wrong), 404
  * unknown path, id or no index, 405 wrong method, 413 body over the limit, 503 when workers and queue are full (with
  * {@code Retry-After}). Paths match exactly: nothing in a URL is ever used as a file path.
@@ -61,6 +63,7 @@ public final class VltServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
   private final Admission admission;
+  private final Guard guard;
   private final Map<String, Map<String, Route>> routes = new HashMap<>();
   private final Map<String, byte[]> assets = new HashMap<>();
 
@@ -92,7 +95,15 @@ public final class VltServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (address.isUnresolved()) throw new IllegalArgumentException("cannot resolve --host " + config.host());
+    Access access = config.access();
+    if (access.token() == null && !access.noAuth() && config.exposed()) {
+      throw new IllegalArgumentException((access.trustProxy() ? "behind a proxy" : "listening on " + config.host())
+          + ", other machines reach the server: give a token (--token or VLT_SERVE_TOKEN), or --no-auth to serve without one");
+    }
+    this.server = HttpServer.create(address, 256);
+    this.guard = new Guard(access, server.getAddress().getPort());
     server.createContext("/", this::dispatch);
     server.setExecutor(threads);
   }
@@ -115,8 +126,16 @@ public final class VltServer implements AutoCloseable {
   private void dispatch(HttpExchange ex) {
     try (ex) {
       try {
-        Map<String, Route> byMethod = routes.get(ex.getRequestURI().getRawPath());
-        if (byMethod == null) throw new HttpError(404, "no such page or endpoint: " + ex.getRequestURI().getRawPath());
+        String path = ex.getRequestURI().getRawPath();
+        Map<String, Route> byMethod = routes.getOrDefault(path, Map.of());
+        guard.checkHost(ex);
+        if (guard.cors(ex, byMethod.keySet())) return;
+        if (ASSETS.containsKey(path)) {
+          if (guard.exchangeToken(ex)) return;
+        } else {
+          guard.authenticate(ex);
+        }
+        if (byMethod.isEmpty()) throw new HttpError(404, "no such page or endpoint: " + path);
         Route route = byMethod.get(ex.getRequestMethod());
         if (route == null) {
           ex.getResponseHeaders().set("Allow", String.join(", ", byMethod.keySet()));
@@ -152,8 +171,10 @@ public final class VltServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The address listened on, as a URL (an IPv6 address in brackets). */
   public URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + port() + "/");
+    String host = server.getAddress().getHostString();
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
   /** In-flight and queued admitted requests (for tests and health). */

@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -24,12 +26,16 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web page end to end in headless Chromium (Debian's chromium + chromedriver at fixed paths; Selenium never downloads
  * anything): a typed query renders result cards with loaded thumbnails, an uploaded image renders one bar per label, and
- * a dropped image does too. Screenshots go to target/screenshots.
+ * a dropped image does too; a server with a token works once the page is opened with ?token=, which it trades for an
+ * HttpOnly cookie. The page's Content-Security-Policy must block nothing the page does. Screenshots go to
+ * target/screenshots.
  */
 class BrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -39,6 +45,8 @@ class BrowserTest {
   static Embedder embedder;
   static VectorIndex index;
   static VltServer server;
+  static VltServer tokenServer;
+  static final String TOKEN = Access.newToken();
   static List<Path> images;
   static WebDriver driver;
 
@@ -50,6 +58,7 @@ class BrowserTest {
     ServeFixtures.buildIndex(embedder, tmp.resolve("emoji"), tmp.resolve("index"));
     index = VectorIndex.open(tmp.resolve("index"));
     server = VltServer.start(ServeConfig.defaults(0), embedder, index);
+    tokenServer = VltServer.start(ServeConfig.defaults(0).withAccess(Access.withToken(TOKEN)), embedder, index);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -57,6 +66,7 @@ class BrowserTest {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chrome-profile")));
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL")); // CSP violations are reported there
     driver = new ChromeDriver(service, options);
   }
 
@@ -64,12 +74,19 @@ class BrowserTest {
   static void stop() throws Exception {
     if (driver != null) driver.quit();
     if (server != null) server.close();
+    if (tokenServer != null) tokenServer.close();
     if (index != null) index.close();
     if (embedder != null) embedder.close();
   }
 
   static WebDriverWait waitUpTo(int seconds) {
     return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+  }
+
+  /** Browser console lines about the Content-Security-Policy since the last call: none means it blocked nothing. */
+  static List<String> cspViolations() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy")).toList();
   }
 
   static void screenshot(String name) throws Exception {
@@ -105,6 +122,9 @@ class BrowserTest {
     Path upload = images.get(5);
     driver.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
     waitUpTo(60).until(d -> d.findElements(By.cssSelector("#bars .bar-row")).size() == 4);
+    // the preview is a blob: URL, which the page's policy must let through
+    waitUpTo(10).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        "const p = document.getElementById('preview'); return p.complete && p.naturalWidth > 0"));
     double total = 0;
     for (WebElement row : driver.findElements(By.cssSelector("#bars .bar-row"))) {
       String width = row.findElement(By.className("fill")).getCssValue("width");
@@ -130,6 +150,38 @@ class BrowserTest {
     waitUpTo(60).until(d -> d.findElements(By.cssSelector("#bars .bar-row")).size() == 3
         && d.findElement(By.id("classify-info")).getText().startsWith("dropped.png"));
     screenshot("drop.png");
+    assertEquals(List.of(), cspViolations());
+  }
+
+  @Test
+  void withATokenThePageWorksOnceOpenedWithIt() throws Exception {
+    String base = tokenServer.uri().toString();
+    driver.get(base);
+    waitUpTo(30).until(d -> d.findElement(By.id("status")).getText().startsWith("not authorised"));
+    assertEquals("error", driver.findElement(By.id("status")).getAttribute("class"));
+
+    driver.get(base + "?token=" + TOKEN + "&q=" + "a%20red%20heart");
+    // the server set the cookie and sent the browser on to the same URL without the token, where ?q= searches
+    assertEquals(base + "?q=a%20red%20heart", driver.getCurrentUrl());
+    waitUpTo(60).until(d -> d.findElements(By.cssSelector("#results .card")).size() == 24);
+    waitUpTo(30).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        "return [...document.querySelectorAll('#results .card img')].every(i => i.complete && i.naturalWidth > 0)"));
+    assertTrue(driver.findElement(By.id("status")).getText().contains("index of 48 images"));
+
+    Cookie cookie = driver.manage().getCookieNamed("vlt-token-" + tokenServer.port());
+    assertEquals(TOKEN, cookie.getValue());
+    assertTrue(cookie.isHttpOnly());
+    assertEquals("Strict", cookie.getSameSite());
+    assertEquals("", ((JavascriptExecutor) driver).executeScript("return document.cookie"), "scripts cannot read the token");
+
+    // a POST from the page carries the cookie too
+    driver.findElement(By.id("file")).sendKeys(images.get(9).toAbsolutePath().toString());
+    waitUpTo(60).until(d -> d.findElements(By.cssSelector("#bars .bar-row")).size() == 6);
+    screenshot("token.png");
+
+    // the address bar (and so the history entry and any bookmark) no longer holds the token
+    assertEquals(Boolean.TRUE, ((JavascriptExecutor) driver).executeScript("return !location.href.includes('token')"));
+    assertEquals(List.of(), cspViolations());
   }
 
   @Test

@@ -34,6 +34,16 @@ final class RawHttp {
     return Integer.parseInt(r.substring(9, 12));
   }
 
+  /** The first value of header {@code name} in a raw response, or null. */
+  static String header(String response, String name) {
+    int end = response.indexOf("\r\n\r\n");
+    for (String line : response.substring(0, end < 0 ? response.length() : end).split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) return line.substring(colon + 1).strip();
+    }
+    return null;
+  }
+
   private static boolean complete(StringBuilder sb) {
     int end = sb.indexOf("\r\n\r\n");
     if (end < 0) return false;

@@ -42,7 +42,7 @@ class ServerApiTest {
     images = ServeFixtures.emoji(tmp.resolve("emoji"), 40, 47);
     ServeFixtures.buildIndex(embedder, tmp.resolve("emoji"), tmp.resolve("index"));
     index = VectorIndex.open(tmp.resolve("index"));
-    server = VltServer.start(new ServeConfig("127.0.0.1", 0, 2, 6, MAX_BODY, Duration.ofSeconds(30)), embedder, index);
+    server = VltServer.start(new ServeConfig("127.0.0.1", 0, 2, 6, MAX_BODY, Duration.ofSeconds(30), Access.LOCAL), embedder, index);
   }
 
   @AfterAll
@@ -180,7 +180,7 @@ class ServerApiTest {
     assertTrue(json(r).get("error").asText().contains("over the limit"));
     // a declared length far over the limit is refused before any body byte is sent
     assertEquals(413, RawHttp.status(server.port(),
-        "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 10000000000\r\n\r\n"));
+        "POST /api/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: 10000000000\r\n\r\n"));
     // and so is a chunked body that keeps going past it
     HttpResponse<byte[]> chunked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/embed"))
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -206,10 +206,10 @@ class ServerApiTest {
         "/web/index.html",
         "/" + q(secret.toString()));
     for (String a : attempts) {
-      int status = RawHttp.status(server.port(), "GET " + a + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      int status = RawHttp.status(server.port(), "GET " + a + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
       assertTrue(status == 400 || status == 404, a + " -> " + status);
     }
-    String body = RawHttp.response(server.port(), "GET /api/thumb?id=..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    String body = RawHttp.response(server.port(), "GET /api/thumb?id=..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assertFalse(body.contains("root:"), body);
   }
 
@@ -237,7 +237,7 @@ class ServerApiTest {
     try {
       for (int i = 0; i < 20; i++) {
         java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
-        s.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
+        s.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
         s.getOutputStream().flush();
         stalled.add(s);
       }

@@ -11,8 +11,12 @@ function el(tag, cls, text) {
   return e;
 }
 
+// a server started with a token answers 401 until the page is opened once with ?token= (the URL vlt serve printed)
+const NOT_AUTHORISED = "not authorised: open the link vlt serve printed (it ends in ?token=…)";
+
 async function call(url, options) {
   const r = await fetch(url, options);
+  if (r.status === 401) throw Object.assign(new Error(NOT_AUTHORISED), { unauthorised: true });
   const body = await r.json().catch(() => ({ error: r.status + " " + r.statusText }));
   if (!r.ok) throw new Error(body.error || r.status + " " + r.statusText);
   return body;
@@ -29,7 +33,8 @@ async function health() {
       $("search-button").disabled = true;
     }
   } catch (e) {
-    $("status").textContent = "server unreachable: " + e.message;
+    $("status").className = "error";
+    $("status").textContent = e.unauthorised ? e.message : "server unreachable: " + e.message;
   }
 }
 
