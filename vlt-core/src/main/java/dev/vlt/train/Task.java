@@ -28,8 +28,21 @@ public interface Task<B, O extends StepOutput<O>> {
   /** The objective's named terms from (possibly joined) outputs. */
   LossTerms loss(O outputs);
 
-  /** Runs after each optimizer step, e.g. CLIP's clamp of the temperature. */
+  /** Runs once before each optimizer step's forward passes, e.g. ALBEF's momentum (EMA) update of its copy. */
+  default void beforeStep() {}
+
+  /** Runs after each optimizer step, e.g. CLIP's clamp of the temperature, or a queue update. */
   default void afterStep() {}
+
+  /**
+   * Whether the loss couples the samples of a batch (a contrastive loss scores each pair against the others): then
+   * gradient accumulation caches every micro-batch's outputs and scores each fresh one against the joined batch, as
+   * open_clip does. A task whose loss is a mean over independent samples (or that keeps its own negatives, like a queue)
+   * returns false, and each micro-batch's loss counts 1/accum_freq.
+   */
+  default boolean couplesBatch() {
+    return true;
+  }
 
   /** Writes the model as a model folder (weights, config, tokenizer files). */
   void saveModel(Path dir) throws IOException;

@@ -110,6 +110,7 @@ public final class Trainer<B, O extends StepOutput<O>> {
     double lr = schedule.lr(step);
     // dropout and drop-path draw from torch's generator: seeding it per step makes the RNG state a function of the step
     Engine.getInstance().setRandomSeed(stepSeed(cfg.seed(), step));
+    task.beforeStep();
     Pass<O> pass = backward(microBatches);
     Map<String, Double> losses = new LinkedHashMap<>(pass.loss().values());
     losses.put("loss", scalar(pass.loss().total()));
@@ -131,16 +132,24 @@ public final class Trainer<B, O extends StepOutput<O>> {
 
   /** Forward, loss and backward over the micro-batches; leaves the gradients in the parameters. */
   Pass<O> backward(List<B> microBatches) {
-    return microBatches.size() == 1 ? plain(microBatches.get(0)) : accumulated(microBatches);
+    if (microBatches.size() == 1) return plain(microBatches.get(0), 1);
+    return task.couplesBatch() ? accumulated(microBatches) : averaged(microBatches);
   }
 
-  private Pass<O> plain(B batch) {
+  private Pass<O> plain(B batch, int parts) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       O out = task.forward(batch);
       LossTerms loss = task.loss(out);
-      gc.backward(loss.total());
+      gc.backward(parts == 1 ? loss.total() : dev.vlt.tensor.Ops.div(loss.total(), parts));  // a tensor op: see Ops.div
       return new Pass<>(loss, out);
     }
+  }
+
+  /** Accumulation for losses over independent samples: each micro-batch's gradient weighs 1/accum_freq. */
+  private Pass<O> averaged(List<B> micro) {
+    Pass<O> last = null;
+    for (B b : micro) last = plain(b, micro.size());
+    return last;
   }
 
   /**
