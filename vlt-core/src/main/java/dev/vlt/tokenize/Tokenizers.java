@@ -41,8 +41,9 @@ public final class Tokenizers {
     return resolve(folder, spec, override, model, System::getenv, Path.of(System.getProperty("user.home")), Sources.ALL);
   }
 
-  static Tokenizer resolve(Path folder, TokenizerSpec spec, Path override, String model, Function<String, String> env,
-      Path home, List<ClipVocabularySource> fetchers) {
+  /** {@link #resolve(Path, TokenizerSpec, Path, String)} with the environment, home folder and fetchers given. */
+  public static Tokenizer resolve(Path folder, TokenizerSpec spec, Path override, String model, Function<String, String> env,
+      Path home, List<? extends ClipVocabularySource> fetchers) {
     Tokenizer t = find(folder, spec, override, model, env, home, fetchers);
     if (t.vocabSize() > spec.vocabSize()) {
       throw new IllegalArgumentException("the tokenizer of " + model + " has " + t.vocabSize() + " tokens but the model's "
@@ -52,7 +53,7 @@ public final class Tokenizers {
   }
 
   private static Tokenizer find(Path folder, TokenizerSpec spec, Path override, String model, Function<String, String> env,
-      Path home, List<ClipVocabularySource> fetchers) {
+      Path home, List<? extends ClipVocabularySource> fetchers) {
     int contextLength = spec.contextLength();
     if (override != null) {
       if (!Files.exists(override)) throw new IllegalArgumentException("tokenizer " + override + " does not exist");
@@ -82,7 +83,7 @@ public final class Tokenizers {
     return clip(contextLength, System::getenv, Path.of(System.getProperty("user.home")), Sources.ALL);
   }
 
-  static ClipBpeTokenizer clip(int contextLength, Function<String, String> env, Path home, List<ClipVocabularySource> fetchers) {
+  static ClipBpeTokenizer clip(int contextLength, Function<String, String> env, Path home, List<? extends ClipVocabularySource> fetchers) {
     Optional<Path> merges = localClipMerges(env, home);
     if (merges.isPresent()) return ClipBpeTokenizer.fromMergesFile(merges.get(), contextLength);
     List<String> why = new ArrayList<>();
