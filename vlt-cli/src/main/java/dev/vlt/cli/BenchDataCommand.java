@@ -2,6 +2,16 @@ package dev.vlt.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.vlt.data.DataBench;
+import dev.vlt.data.DataOptions;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.DataSources;
+import dev.vlt.data.Sample;
+import dev.vlt.data.SampleList;
+import dev.vlt.data.SkipReport;
+import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.data.image.TrainTransform;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +23,22 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vlt bench data}: images/s for JPEG decode + open_clip eval preprocessing, one thread and all threads. */
+/**
+ * {@code vlt bench data}: images/s from files to normalised tensors, one thread and through the loader's workers, against
+ * what a ViT-B/32 training step consumes: real files of any source through the training transform, or generated JPEGs.
+ */
 @Command(name = "data", mixinStandardHelpOptions = true,
-    description = "Measure JPEG decoding + CLIP eval preprocessing (images/s), single-threaded and through the loader.")
+    description = {"Measure decoding + preprocessing (images/s), single-threaded and through the loader's workers, against the",
+        "samples/s a ViT-B/32 training step consumes. --data SOURCE times real files (e.g. photos: JPEG and PNG photographs)",
+        "through the training transform (random resized crop, bicubic, normalise); without it, generated JPEGs through the eval transform."})
 public final class BenchDataCommand implements Callable<Integer> {
   /** What training a ViT-B/32 consumes on the reference machine (DESIGN.md, eager PyTorch, batch 16). */
   static final double VIT_B32_TRAIN_SAMPLES_PER_SECOND = 4.0;
 
-  @Option(names = "--images", description = "JPEGs to generate and time (default: ${DEFAULT-VALUE})")
+  @Option(names = "--data", paramLabel = "SOURCE", description = "Real files to time: any --data source (photos, emoji, a manifest, a folder); its images are cycled up to --images.")
+  String data;
+
+  @Option(names = "--images", description = "Images to time (default: ${DEFAULT-VALUE})")
   int images = 300;
 
   @Option(names = "--width", description = "JPEG width (default: ${DEFAULT-VALUE})")
@@ -46,11 +64,26 @@ public final class BenchDataCommand implements Callable<Integer> {
     if (images < 1 || width < 1 || height < 1 || size < 1 || threads < 1) {
       throw new IllegalArgumentException("--images, --width, --height, --size and --threads must be positive");
     }
+    if (data != null) {
+      try (NDManager manager = NDManager.newBaseManager()) {
+        DataSource source = DataSources.open(data, DataOptions.defaults(size).withShapes(1, images, 0), SkipReport.quiet());
+        List<Sample> all = new ArrayList<>();
+        Iterator<Sample> it = source.stream(0, SkipReport.quiet());
+        while (it.hasNext() && all.size() < images) all.add(it.next());
+        if (all.isEmpty()) throw new IllegalArgumentException("--data " + data + " has no samples");
+        List<Sample> cycled = new ArrayList<>();
+        for (int i = 0; i < images; i++) cycled.add(all.get(i % all.size()));
+        TrainTransform train = new TrainTransform(PreprocessConfig.openai(size));
+        DataBench.Result r = DataBench.run(new SampleList(source.describe(), cycled, List.of()), train, threads, manager);
+        System.out.println(json ? toJson(r) : toText(r, source.describe() + " (" + all.size() + " files, cycled), training transform"));
+      }
+      return 0;
+    }
     Path dir = Files.createTempDirectory("vlt-bench-data");
     try (NDManager manager = NDManager.newBaseManager()) {
       List<Path> files = DataBench.writeJpegs(dir, images, width, height, seed);
       DataBench.Result r = DataBench.run(files, size, threads, manager);
-      System.out.println(json ? toJson(r) : toText(r));
+      System.out.println(json ? toJson(r) : toText(r, "generated JPEGs, eval transform"));
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
         for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -59,14 +92,14 @@ public final class BenchDataCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String toText(DataBench.Result r) {
+  static String toText(DataBench.Result r, String what) {
     int cores = Runtime.getRuntime().availableProcessors();
     return String.format(Locale.ROOT,
-        "bench data: %d JPEGs %dx%d -> [3, %d, %d] (decode + eval preprocess, bicubic)%n"
+        "bench data: %d images (" + what.replace("%", "%%") + "), the first %dx%d -> [3, %d, %d]%n"
             + "  1 thread : %7.1f images/s  (%.1f per CPU-second; decode %.2f ms + preprocess %.2f ms per image)%n"
             + "  %d thread%s: %7.1f images/s  (loader, batch 32, NDArray collation)%n"
             + "  load average %.1f on %d cores%s%n"
-            + "  ViT-B/32 training consumes about %.0f samples/s here: %.0fx headroom",
+            + "  a ViT-B/32 training step consumes about %.0f samples/s here (eager PyTorch, batch 16): %.0fx headroom",
         r.images(), r.width(), r.height(), r.size(), r.size(), r.singleThreadPerSecond(), r.singleThreadPerCpuSecond(),
         r.decodeMs(), r.preprocessMs(), r.threads(), r.threads() == 1 ? " " : "s", r.loaderPerSecond(), r.loadAverage(), cores,
         r.loadAverage() > cores ? " (other processes share the CPU: wall-clock figures are low)" : "",

@@ -15,7 +15,7 @@ class BenchDataCommandTest {
   @Test
   void printsImagesPerSecond() throws Exception {
     String text = run("--images", "6", "--width", "80", "--height", "60", "--size", "32", "--threads", "2");
-    assertTrue(text.startsWith("bench data: 6 JPEGs 80x60 -> [3, 32, 32]"), text);
+    assertTrue(text.startsWith("bench data: 6 images (generated JPEGs, eval transform), the first 80x60 -> [3, 32, 32]"), text);
     assertTrue(text.matches("(?s).*1 thread : +\\d+\\.\\d images/s.*2 threads: +\\d+\\.\\d images/s.*headroom\\s*"), text);
 
     JsonNode json = new ObjectMapper().readTree(run("--images", "4", "--width", "50", "--height", "40", "--size", "16", "--json"));
@@ -23,6 +23,14 @@ class BenchDataCommandTest {
     assertTrue(json.get("single_thread_images_per_s").asDouble() > 0);
     assertTrue(json.get("loader_images_per_s").asDouble() > 0);
     assertTrue(json.get("decode_ms").asDouble() > 0);
+  }
+
+  /** Real photographs (JPEG and PNG) of the bundled set through the training transform at 224 px. */
+  @Test
+  void timesRealFilesThroughTheTrainingTransform() {
+    String text = run("--data", "photos", "--images", "20", "--size", "224", "--threads", "2");
+    assertTrue(text.startsWith("bench data: 20 images (skimage photos (15 samples, 14 classes) (15 files, cycled), training transform)"), text);
+    assertTrue(text.contains("-> [3, 224, 224]") && text.contains("headroom"), text);
   }
 
   private static String run(String... args) {

@@ -2,6 +2,7 @@ package dev.vlt.data;
 
 import ai.djl.ndarray.NDManager;
 import dev.vlt.data.image.EvalTransform;
+import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.ImageDecoder;
 import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.data.image.Raster8;
@@ -62,47 +63,54 @@ public final class DataBench {
     return new Color(rng.nextInt(256), rng.nextInt(256), rng.nextInt(256));
   }
 
+  /** Generated JPEG files through open_clip's eval preprocessing at {@code size}. */
   public static Result run(List<Path> files, int size, int threads, NDManager manager) throws IOException {
-    EvalTransform eval = new EvalTransform(PreprocessConfig.openai(size));
-    List<byte[]> bytes = new ArrayList<>();
-    for (Path f : files) bytes.add(Files.readAllBytes(f));
-    Raster8 first = ImageDecoder.decode(bytes.get(0), files.get(0).toString());
+    List<Sample> samples = new ArrayList<>();
+    for (Path f : files) samples.add(Sample.of(f.getFileName().toString(), ImageSource.file(f), List.of("bench"), Sample.NO_LABEL, f.toString()));
+    return run(new SampleList("bench jpegs", samples, List.of()), new EvalTransform(PreprocessConfig.openai(size)), threads, manager);
+  }
+
+  /**
+   * Any source's images (files read from disk each time, as training reads them) through {@code transform}: one thread
+   * timed per stage, then the {@link Loader} with {@code threads} workers, batches of 32 collated into NDArrays.
+   */
+  public static Result run(SampleList source, ImageTransform transform, int threads, NDManager manager) throws IOException {
+    int size = transform.imageSize();
     float[] out = new float[3 * size * size];
-    for (byte[] b : bytes) eval.applyInto(ImageDecoder.decode(b, "warm-up"), out, 0, null); // JIT-compile the hot loops
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(0);
+    for (Sample s : source.samples()) transform.applyInto(s.image().load(), out, 0, rng);  // JIT-compile the hot loops
+    Raster8 first = source.get(0).image().load();
 
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long cpu0 = cpu.getCurrentThreadCpuTime();
     long decodeNs = 0;
     long preprocessNs = 0;
-    for (int i = 0; i < bytes.size(); i++) {
+    for (Sample s : source.samples()) {
       long t0 = System.nanoTime();
-      Raster8 r = ImageDecoder.decode(bytes.get(i), files.get(i).toString());
+      Raster8 r = s.image().load();
       long t1 = System.nanoTime();
-      eval.applyInto(r, out, 0, null);
+      transform.applyInto(r, out, 0, rng);
       preprocessNs += System.nanoTime() - t1;
       decodeNs += t1 - t0;
     }
-    int n = bytes.size();
+    int n = source.count();
     double single = n / ((decodeNs + preprocessNs) / 1e9);
     double perCpuSecond = n / ((cpu.getCurrentThreadCpuTime() - cpu0) / 1e9);
 
-    List<Sample> samples = new ArrayList<>();
-    for (Path f : files) samples.add(Sample.of(f.getFileName().toString(), ImageSource.file(f), List.of("bench"), Sample.NO_LABEL, f.toString()));
-    SampleList source = new SampleList("bench jpegs", samples, List.of());
     LoaderConfig cfg = new LoaderConfig(32, threads, 4, 0, false, false, false, 1);
     SkipReport skips = new SkipReport();
-    timeLoader(source, eval, cfg, skips, manager); // warm-up: threads, JIT on the workers
+    timeLoader(source, transform, cfg, skips, manager); // warm-up: threads, JIT on the workers
     long best = Long.MAX_VALUE; // best of three: the run least disturbed by other processes
-    for (int rep = 0; rep < 3; rep++) best = Math.min(best, timeLoader(source, eval, cfg, skips, manager));
+    for (int rep = 0; rep < 3; rep++) best = Math.min(best, timeLoader(source, transform, cfg, skips, manager));
     double loader = n / (best / 1e9);
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return new Result(n, first.width(), first.height(), size, threads, single, perCpuSecond, decodeNs / 1e6 / n, preprocessNs / 1e6 / n,
         loader, load);
   }
 
-  private static long timeLoader(SampleList source, EvalTransform eval, LoaderConfig cfg, SkipReport skips, NDManager manager) {
+  private static long timeLoader(SampleList source, ImageTransform transform, LoaderConfig cfg, SkipReport skips, NDManager manager) {
     long t0 = System.nanoTime();
-    try (NDManager sub = manager.newSubManager(); Loader.Run run = new Loader(source, eval, cfg, skips).open(sub)) {
+    try (NDManager sub = manager.newSubManager(); Loader.Run run = new Loader(source, transform, cfg, skips).open(sub)) {
       while (run.hasNext()) run.next().images().close();
     }
     return System.nanoTime() - t0;
