@@ -32,6 +32,29 @@ public sealed interface Init {
     }
   }
 
+  /**
+   * Given values, row-major (e.g. a fixed sin-cos position table). The array is copied on construction and on every fill,
+   * so neither the caller nor a filled parameter can change it.
+   */
+  record Values(float[] values) implements Init {
+    public Values {
+      values = values.clone();
+    }
+
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      if (out.length != values.length) {
+        throw new IllegalArgumentException("fixed values have " + values.length + " entries, the parameter " + out.length);
+      }
+      System.arraycopy(values, 0, out, 0, out.length);
+    }
+
+    @Override
+    public float[] values() {
+      return values.clone();
+    }
+  }
+
   Init ZEROS = new Constant(0);
   Init ONES = new Constant(1);
 

@@ -47,6 +47,37 @@ public final class Ops {
     }
   }
 
+  /**
+   * Multi-head scaled dot-product attention on projected inputs: q [B, L, W], k and v [B, S, W] → [B, L, W], head h using
+   * features [h·W/heads, (h+1)·W/heads) of each (the layout of torch's MultiheadAttention and of timm's fused qkv). Scores
+   * are (q/√d)·kᵀ plus {@code mask} (additive, broadcastable to [B, heads, L, S], or null), softmax over keys. Head
+   * outputs are concatenated in head order; the caller applies its output projection.
+   */
+  public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+    long b = q.getShape().get(0);
+    long l = q.getShape().get(1);
+    long s = k.getShape().get(1);
+    long width = q.getShape().get(2);
+    long d = width / heads;
+    NDArray qh = div(q.reshape(b, l, heads, d).transpose(0, 2, 1, 3), Math.sqrt(d));          // [B,H,L,d]
+    NDArray kh = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1);                              // [B,H,d,S]
+    NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3);                              // [B,H,S,d]
+    NDArray scores = qh.matMul(kh);                                                             // [B,H,L,S]
+    if (mask != null) scores = scores.add(mask);
+    NDArray out = scores.softmax(-1).matMul(vh);                                                // [B,H,L,d]
+    return out.transpose(0, 2, 1, 3).reshape(b, l, width);
+  }
+
+  /**
+   * Rows of each sample picked by index: x [B, L, D], ids [B, K] (int64) → [B, K, D] with out[b, k] = x[b, ids[b, k]]
+   * (torch.gather along dim 1 with the index expanded over D). Differentiable in x.
+   */
+  public static NDArray gatherRows(NDArray x, NDArray ids) {
+    Shape s = x.getShape();
+    Shape index = new Shape(ids.getShape().get(0), ids.getShape().get(1), s.get(2));
+    return x.gather(ids.expandDims(-1).broadcast(index), 1);
+  }
+
   /** The causal additive mask [n, n]: 0 on and below the diagonal, -inf above (key j &gt; query i). */
   public static NDArray causalMask(NDManager manager, int n, DataType type) {
     float[] m = new float[n * n];
