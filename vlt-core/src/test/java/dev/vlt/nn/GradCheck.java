@@ -58,6 +58,28 @@ public final class GradCheck {
     return checked;
   }
 
+  /**
+   * After a backward pass: every trainable parameter holds a finite gradient that is not all zero, and no frozen one (e.g.
+   * a momentum copy) recorded any. Returns how many trainable parameters were checked.
+   */
+  public static int assertTrainedParametersGetGradients(Module module) {
+    int trainable = 0;
+    for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+      NDArray v = e.getValue().value();
+      if (e.getValue().isFrozen()) {
+        assertTrue(!v.hasGradient(), e.getKey() + " is frozen yet records a gradient");
+        continue;
+      }
+      double[] g = v.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+      assertTrue(allFinite(g), e.getKey() + " has a non-finite gradient");
+      double sum = 0;
+      for (double d : g) sum += Math.abs(d);
+      assertTrue(sum > 0, e.getKey() + " gets no gradient");
+      trainable++;
+    }
+    return trainable;
+  }
+
   private static boolean allFinite(double[] a) {
     for (double d : a) if (!Double.isFinite(d)) return false;
     return true;
