@@ -27,7 +27,7 @@ public final class DividedBlock extends Module {
   public DividedBlock(int width, int heads, double mlpRatio, QkvAttention.Bias bias, double dropPath) {
     spatial = inline(new VitBlock(width, heads, mlpRatio, bias, dropPath));   // norm1, attn, norm2, mlp
     temporalNorm = child("temporal_norm1", new LayerNorm(width, VitBlock.LAYER_NORM_EPS));
-    temporalAttn = child("temporal_attn", new QkvAttention(width, heads, bias));
+    temporalAttn = child("temporal_attn", QkvAttention.timm(width, heads, bias));
     temporalFc = child("temporal_fc", new Linear(width, width, true, Init.ZEROS));
     this.dropPath = child("temporal_drop_path", new DropPath(dropPath));     // no parameters
   }

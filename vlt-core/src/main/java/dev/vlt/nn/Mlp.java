@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import dev.vlt.tensor.Module;
 
 /**
- * The transformer feed-forward: proj(act(fc(x))). open_clip names the two layers {@code c_fc} / {@code c_proj}; timm
- * (and MAE, VideoMAE, TimeSformer, which build on it) {@code fc1} / {@code fc2}: {@link #timm} builds that layout.
+ * The transformer feed-forward: proj(act(fc(x))). Only the two layers' checkpoint names differ between the layouts:
+ * open_clip's {@code c_fc} / {@code c_proj} (the constructor), timm's {@code fc1} / {@code fc2} ({@link #timm}: MAE,
+ * VideoMAE and TimeSformer build on it), torchvision's MLP block {@code 0} / {@code 3} ({@link #torchvision}: an
+ * nn.Sequential of Linear, GELU, Dropout, Linear, Dropout) and torchmultimodal's {@code 0} / {@code 2} (inside
+ * {@link SequentialMlp}).
  */
 public final class Mlp extends Module {
   private final Linear fc;
@@ -26,6 +29,16 @@ public final class Mlp extends Module {
   /** timm's layout: {@code fc1} [hidden, width], {@code fc2} [width, hidden]. */
   public static Mlp timm(int width, int hidden, Activation act) {
     return new Mlp(width, hidden, act, "fc1", "fc2");
+  }
+
+  /** torchvision's ViT MLP block: {@code 0} [hidden, width], {@code 3} [width, hidden]. */
+  public static Mlp torchvision(int width, int hidden, Activation act) {
+    return new Mlp(width, hidden, act, "0", "3");
+  }
+
+  /** torchmultimodal's MLP body (Linear, activation, Linear): {@code 0} [hidden, width], {@code 2} [width, hidden]. */
+  static Mlp torchmultimodal(int width, int hidden, Activation act) {
+    return new Mlp(width, hidden, act, "0", "2");
   }
 
   /** x: [..., width] → [..., width]. */

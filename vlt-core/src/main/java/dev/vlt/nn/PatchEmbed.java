@@ -9,10 +9,10 @@ import java.util.Arrays;
 
 /**
  * A patch stem: a convolution whose stride equals its kernel, i.e. a linear map of each non-overlapping patch flattened in
- * (c, kernel axes…) order. Two-dimensional over images (kernel P×P, open_clip's {@code conv1} [W, C, P, P] without bias,
- * timm's {@code patch_embed.proj} with one) or three-dimensional over video: VideoMAE's tubelet embedding, kernel
- * (k_t, P, P) over [B, C, T, H, W], {@code weight} [W, C, k_t, P, P] plus {@code bias}. Its owner registers it under its
- * checkpoint name ("conv1", "proj").
+ * (c, kernel axes…) order. Two-dimensional over images, kernel P×P, {@code weight} [W, C, P, P]: open_clip's
+ * {@code conv1} has no bias, timm's {@code patch_embed.proj} and torchvision's {@code conv_proj} have one.
+ * Three-dimensional over video ({@link #tubelet}): VideoMAE's tubelet embedding, kernel (k_t, P, P) over
+ * [B, C, T, H, W], {@code weight} [W, C, k_t, P, P]. Its owner registers it under its checkpoint name.
  */
 public final class PatchEmbed extends Module {
   private final Parameter weight;
@@ -21,14 +21,21 @@ public final class PatchEmbed extends Module {
 
   /** open_clip's image stem: P×P, no bias. */
   public PatchEmbed(int channels, int width, int patch) {
-    this(channels, width, false, patch, patch);
+    this(channels, width, patch, false);
+  }
+
+  /** An image stem: P×P, with or without a bias [W]. */
+  public PatchEmbed(int channels, int width, int patch, boolean withBias) {
+    this(channels, width, withBias, new int[] {patch, patch});
+  }
+
+  /** A video stem: k_t×P×P tubelets of [B, C, T, H, W] clips, with or without a bias [W]. */
+  public static PatchEmbed tubelet(int channels, int width, int tubelet, int patch, boolean withBias) {
+    return new PatchEmbed(channels, width, withBias, new int[] {tubelet, patch, patch});
   }
 
   /** @param kernel the patch size per spatial (or temporal and spatial) axis: (P, P) for images, (k_t, P, P) for video */
-  public PatchEmbed(int channels, int width, boolean withBias, int... kernel) {
-    if (kernel.length != 2 && kernel.length != 3) {
-      throw new IllegalArgumentException("a patch stem is 2-D or 3-D, got a kernel of " + kernel.length + " axes");
-    }
+  private PatchEmbed(int channels, int width, boolean withBias, int[] kernel) {
     long[] shape = new long[2 + kernel.length];
     shape[0] = width;
     shape[1] = channels;

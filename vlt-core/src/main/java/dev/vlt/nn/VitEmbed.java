@@ -51,7 +51,7 @@ public final class VitEmbed extends Module {
   /** An image stem: P×P patches of [B, C, S, S] images, g = S/P, N = g². */
   public static VitEmbed image(int channels, int width, int imageSize, int patch, boolean classToken, Positions positions) {
     int grid = grid(imageSize, patch);
-    return new VitEmbed(new PatchEmbed(channels, width, true, patch, patch), width, grid * grid, grid, classToken, positions);
+    return new VitEmbed(new PatchEmbed(channels, width, patch, true), width, grid * grid, grid, classToken, positions);
   }
 
   /** A tubelet stem: kt×P×P tubelets of [B, C, T, S, S] clips, N = (T/kt)·g². */
@@ -62,7 +62,7 @@ public final class VitEmbed extends Module {
       throw new IllegalArgumentException("frames " + frames + " are not divisible by the tubelet size " + tubelet);
     }
     int grid = grid(imageSize, patch);
-    return new VitEmbed(new PatchEmbed(channels, width, true, tubelet, patch, patch), width, frames / tubelet * grid * grid,
+    return new VitEmbed(PatchEmbed.tubelet(channels, width, tubelet, patch, true), width, frames / tubelet * grid * grid,
         grid, classToken, positions);
   }
 

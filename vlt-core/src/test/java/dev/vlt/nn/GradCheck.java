@@ -88,10 +88,11 @@ public final class GradCheck {
   }
 
   /**
-   * After a backward pass: every trainable parameter of {@code module} has a finite gradient that is not all zero, and
-   * no frozen one has a gradient at all.
+   * After a backward pass: every trainable parameter of {@code module} holds a finite gradient that is not all zero, and no
+   * frozen one (a fixed position table, a momentum copy) recorded any. Returns how many trainable parameters were checked.
    */
-  public static void assertEveryParameterLearns(Module module) {
+  public static int assertEveryParameterLearns(Module module) {
+    int trainable = 0;
     for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
       NDArray v = e.getValue().value();
       if (e.getValue().isFrozen()) {
@@ -101,7 +102,9 @@ public final class GradCheck {
       double[] g = v.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
       assertTrue(allFinite(g), e.getKey() + " has a non-finite gradient");
       assertTrue(java.util.Arrays.stream(g).anyMatch(x -> x != 0), e.getKey() + " got no gradient");
+      trainable++;
     }
+    return trainable;
   }
 
   private static boolean allFinite(double[] a) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -153,6 +155,96 @@ class LayersTest {
   }
 
   @Test
+  void qkvAttentionSelfAndCross() {
+    NDArray x = input(2, 4, 8);
+    NDArray keep = m.create(new long[] {1, 1, 1, 0, 1, 1, 1, 1}, new Shape(2, 4));
+    NDArray mask = Ops.keyPaddingMask(keep, DataType.FLOAT64);
+    QkvAttention self = QkvAttention.torchmultimodal(8, 2);
+    assertEquals(List.of("query.weight", "query.bias", "key.weight", "key.bias", "value.weight", "value.bias",
+        "output.weight", "output.bias"), List.copyOf(self.namedParameters().keySet()));
+    checkLayer(self, l -> ((QkvAttention) l).forward(x, mask), 2, 4, 8);
+    NDArray kv = input(2, 5, 6);
+    QkvAttention cross = QkvAttention.torchmultimodal(8, 2, 6);
+    assertEquals(new Shape(8, 6), cross.namedParameters().get("key.weight").shape());
+    checkLayer(cross, l -> ((QkvAttention) l).forward(x, kv, null), 2, 4, 8);
+  }
+
+  @Test
+  void qkvAttentionEqualsFusedAttentionWithTheSameWeights() {
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention qkv = QkvAttention.torchmultimodal(8, 2);
+      qkv.initialize(m, 4);
+      Map<String, NDArray> w = qkv.stateDict();
+      Attention fused = new Attention(8, 2);
+      Map<String, NDArray> packed = new java.util.HashMap<>();
+      packed.put("in_proj_weight", NDArrays.concat(new NDList(w.get("query.weight"), w.get("key.weight"), w.get("value.weight"))));
+      packed.put("in_proj_bias", NDArrays.concat(new NDList(w.get("query.bias"), w.get("key.bias"), w.get("value.bias"))));
+      packed.put("out_proj.weight", w.get("output.weight"));
+      packed.put("out_proj.bias", w.get("output.bias"));
+      fused.load(m, packed);
+      NDArray x = m.randomNormal(new Shape(2, 5, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 0, 0, 0, 1, 1, 1, 1, 0}, new Shape(2, 5)), DataType.FLOAT32);
+      assertTrue(qkv.forward(x, mask).sub(fused.forward(x, mask)).abs().max().getFloat() < 1e-6);
+    }
+  }
+
+  @Test
+  void keyPaddingMaskHidesPaddedKeys() {
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention attn = QkvAttention.torchmultimodal(8, 2);
+      attn.initialize(m, 6);
+      NDArray x = m.randomNormal(new Shape(1, 4, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 0}, new Shape(1, 4)), DataType.FLOAT32);
+      NDArray x2 = x.duplicate();
+      x2.set(new ai.djl.ndarray.index.NDIndex("0, 3"), 7f);  // only the padded token changes
+      NDArray a = attn.forward(x, mask);
+      NDArray b = attn.forward(x2, mask);
+      assertArrayEquals(a.get("0, :3").toFloatArray(), b.get("0, :3").toFloatArray(), 1e-6f);
+      assertEquals(new Shape(1, 1, 1, 4), mask.getShape());
+      assertArrayEquals(new float[] {0, 0, 0, Float.NEGATIVE_INFINITY}, mask.toFloatArray());
+    }
+  }
+
+  @Test
+  void postNormBlocksAndEncoder() {
+    NDArray x = input(2, 4, 8);
+    NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4)), DataType.FLOAT64);
+    PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
+    assertEquals(List.of("attention", "feedforward", "attention_layernorm", "feedforward_layernorm"),
+        List.copyOf(block.children().keySet()));
+    assertTrue(block.namedParameters().containsKey("feedforward.model.2.weight"));
+    checkLayer(block, l -> ((PostNormBlock) l).forward(x, mask), 2, 4, 8);
+    PostNormEncoder encoder = new PostNormEncoder(8, 2, 2, 16, 1e-12);
+    assertTrue(encoder.namedParameters().containsKey("layer.1.attention.query.weight"));
+    checkLayer(encoder, l -> ((PostNormEncoder) l).forward(x, mask), 2, 4, 8);
+    NDArray kv = input(2, 3, 6);
+    PostNormCrossBlock cross = new PostNormCrossBlock(8, 2, 16, 6, 1e-12);
+    assertEquals(List.of("attention", "cross_attention", "feedforward", "attention_layernorm", "cross_attention_layernorm",
+        "feedforward_layernorm"), List.copyOf(cross.children().keySet()));
+    checkLayer(cross, l -> ((PostNormCrossBlock) l).forward(x, mask, kv, null), 2, 4, 8);
+  }
+
+  @Test
+  void postNormOutputsAreNormalised() {
+    try (NoGrad ng = NoGrad.open()) {
+      PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
+      block.initialize(m, 8);
+      NDArray y = block.forward(m.randomNormal(new Shape(1, 3, 8)).mul(10), null);
+      // post-norm: the block ends in a LayerNorm with unit gain and zero bias
+      assertTrue(y.mean(new int[] {-1}).abs().max().getFloat() < 1e-5);
+      assertTrue(y.pow(2).mean(new int[] {-1}).sub(1).abs().max().getFloat() < 1e-4);
+    }
+  }
+
+  @Test
+  void patchEmbedWithBias() {
+    NDArray img = input(2, 3, 8, 8);
+    PatchEmbed pe = new PatchEmbed(3, 6, 4, true);
+    assertEquals(List.of("weight", "bias"), List.copyOf(pe.namedParameters().keySet()));
+    checkLayer(pe, l -> ((PatchEmbed) l).forward(img), 2, 6, 2, 2);
+  }
+
+  @Test
   void patchEmbed() {
     NDArray img = input(2, 3, 8, 8);
     checkLayer(new PatchEmbed(3, 6, 4), l -> ((PatchEmbed) l).forward(img), 2, 6, 2, 2);
@@ -203,14 +295,14 @@ class LayersTest {
   @Test
   void qkvAttentionBiasKindsAndKeys() {
     assertEquals(List.of("qkv.weight", "qkv.bias", "proj.weight", "proj.bias"),
-        List.copyOf(new QkvAttention(8, 2, QkvAttention.Bias.QKV).namedParameters().keySet()));
+        List.copyOf(QkvAttention.timm(8, 2, QkvAttention.Bias.QKV).namedParameters().keySet()));
     assertEquals(List.of("q_bias", "v_bias", "qkv.weight", "proj.weight", "proj.bias"),
-        List.copyOf(new QkvAttention(8, 2, QkvAttention.Bias.QV).namedParameters().keySet()));
+        List.copyOf(QkvAttention.timm(8, 2, QkvAttention.Bias.QV).namedParameters().keySet()));
     assertEquals(List.of("qkv.weight", "proj.weight", "proj.bias"),
-        List.copyOf(new QkvAttention(8, 2, QkvAttention.Bias.NONE).namedParameters().keySet()));
+        List.copyOf(QkvAttention.timm(8, 2, QkvAttention.Bias.NONE).namedParameters().keySet()));
     NDArray x = input(2, 5, 8);
     for (QkvAttention.Bias bias : QkvAttention.Bias.values()) {
-      checkLayer(new QkvAttention(8, 2, bias), l -> ((QkvAttention) l).forward(x, null), 2, 5, 8);
+      checkLayer(QkvAttention.timm(8, 2, bias), l -> ((QkvAttention) l).forward(x, null), 2, 5, 8);
     }
   }
 
@@ -218,8 +310,8 @@ class LayersTest {
   void qvBiasIsTheFusedBiasWithZeroKeys() {
     // VideoMAE's q_bias/v_bias equal a full qkv bias whose k third is 0
     try (NoGrad ng = NoGrad.open()) {
-      QkvAttention qv = new QkvAttention(8, 2, QkvAttention.Bias.QV);
-      QkvAttention full = new QkvAttention(8, 2, QkvAttention.Bias.QKV);
+      QkvAttention qv = QkvAttention.timm(8, 2, QkvAttention.Bias.QV);
+      QkvAttention full = QkvAttention.timm(8, 2, QkvAttention.Bias.QKV);
       qv.initialize(m, 1);
       GradCheck.perturbZeros(m, qv);
       Map<String, NDArray> s = qv.stateDict();
@@ -265,7 +357,7 @@ class LayersTest {
   @Test
   void tubeletEmbedIsALinearMapOfEachTubelet() {
     try (NoGrad ng = NoGrad.open()) {
-      PatchEmbed pe = new PatchEmbed(3, 6, true, 2, 4, 4);
+      PatchEmbed pe = PatchEmbed.tubelet(3, 6, 2, 4, true);
       assertEquals(new Shape(6, 3, 2, 4, 4), pe.namedParameters().get("weight").shape());
       pe.initialize(m, 2);
       GradCheck.perturbZeros(m, pe);
@@ -279,7 +371,7 @@ class LayersTest {
       assertArrayEquals(expected.toFloatArray(), out.get("0, :, 1, 0, 1").toFloatArray(), 1e-5f);
     }
     NDArray clip = input(1, 2, 2, 4, 4);
-    checkLayer(new PatchEmbed(2, 4, true, 2, 2, 2), l -> ((PatchEmbed) l).forward(clip), 1, 4, 1, 2, 2);
+    checkLayer(PatchEmbed.tubelet(2, 4, 2, 2, true), l -> ((PatchEmbed) l).forward(clip), 1, 4, 1, 2, 2);
   }
 
   @Test
@@ -349,7 +441,7 @@ class LayersTest {
 
   @Test
   void badShapesAreNamed() {
-    PatchEmbed pe = new PatchEmbed(3, 4, true, 4, 4);
+    PatchEmbed pe = new PatchEmbed(3, 4, 4, true);
     pe.initialize(m, 1);
     String msg = assertThrows(IllegalArgumentException.class,
         () -> pe.forward(m.zeros(new Shape(1, 3, 10, 8)))).getMessage();
