@@ -307,6 +307,39 @@ class LayersTest {
   }
 
   @Test
+  void bothQkvLayoutsComputeTheSameAttention() {
+    // timm's fused qkv rows [q; k; v] are torchmultimodal's query, key and value: the same weights give the same result,
+    // in self-attention and (the fused layout projecting both sequences) in cross-attention
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention timm = QkvAttention.timm(8, 2, QkvAttention.Bias.QKV);
+      timm.initialize(m, 9);
+      GradCheck.perturbZeros(m, timm);
+      Map<String, NDArray> s = timm.stateDict();
+      Map<String, NDArray> separate = new java.util.HashMap<>();
+      String[] names = {"query", "key", "value"};
+      for (int i = 0; i < 3; i++) {
+        separate.put(names[i] + ".weight", s.get("qkv.weight").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
+        separate.put(names[i] + ".bias", s.get("qkv.bias").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
+      }
+      separate.put("output.weight", s.get("proj.weight"));
+      separate.put("output.bias", s.get("proj.bias"));
+      QkvAttention tmm = QkvAttention.torchmultimodal(8, 2);
+      tmm.load(m, separate);
+      NDArray x = m.randomNormal(new Shape(2, 4, 8));
+      NDArray kv = m.randomNormal(new Shape(2, 6, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0}, new Shape(2, 6)),
+          DataType.FLOAT32);
+      assertTrue(timm.forward(x, null).sub(tmm.forward(x, null)).abs().max().getFloat() < 1e-6);
+      NDArray cross = timm.forward(x, kv, mask);
+      assertEquals(new Shape(2, 4, 8), cross.getShape());
+      assertTrue(cross.sub(tmm.forward(x, kv, mask)).abs().max().getFloat() < 1e-6);
+    }
+    NDArray q = input(2, 4, 8);
+    NDArray kv = input(2, 6, 8);
+    checkLayer(QkvAttention.timm(8, 2, QkvAttention.Bias.QV), l -> ((QkvAttention) l).forward(q, kv, null), 2, 4, 8);
+  }
+
+  @Test
   void qvBiasIsTheFusedBiasWithZeroKeys() {
     // VideoMAE's q_bias/v_bias equal a full qkv bias whose k third is 0
     try (NoGrad ng = NoGrad.open()) {
