@@ -153,7 +153,7 @@ class AlbefParityTest {
       }
 
       Map<String, Double> worst = new TreeMap<>();
-      compareAll(expected, got).forEach((name, err) -> worst.merge(group(name), err, Math::max));
+      Parity.assertAllClose(expected, got, 1e-5).forEach((name, err) -> worst.merge(group(name), err, Math::max));
       assertEquals(82, expected.size());
       // the state after two steps: every tensor the forwards changed (momentum copies and queues), nothing else moved
       Map<String, NDArray> after = Parity.load(m, DIR.resolve("state_after_2_steps.safetensors"));
@@ -187,32 +187,6 @@ class AlbefParityTest {
     long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  /**
-   * Every expected output against the produced one: integers exactly; tensors within 1e-5 · max(1, max|ref|); scalars (the
-   * losses) within the README's 1e-5 relative. Returns the error per name (0 for integers).
-   */
-  static Map<String, Double> compareAll(Map<String, NDArray> expected, Map<String, NDArray> got) {
-    Map<String, Double> errors = new TreeMap<>();
-    for (Map.Entry<String, NDArray> e : expected.entrySet()) {
-      String name = e.getKey();
-      NDArray want = e.getValue();
-      NDArray actual = got.get(name);
-      assertTrue(actual != null, "no output produced for " + name);
-      if (want.getDataType() == DataType.INT64) {
-        assertArrayEquals(want.toLongArray(), actual.toType(DataType.INT64, false).toLongArray(), name);
-        errors.put(name, 0.0);
-      } else if (want.getShape().dimension() == 0) {
-        double w = want.toType(DataType.FLOAT64, false).getDouble();
-        double err = Math.abs(actual.toType(DataType.FLOAT64, false).getDouble() - w) / Math.abs(w);
-        assertTrue(err <= 1e-5, name + " off by " + err + " relative");
-        errors.put(name, err);
-      } else {
-        errors.put(name, Parity.assertClose(name, want, actual, 1e-5));
-      }
-    }
-    return errors;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.vlt.models.vit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +13,6 @@ import dev.vlt.tensor.NoGrad;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,13 +36,7 @@ class VitParityTest {
       Map<String, NDArray> got = new HashMap<>();
       VitOutput out = model.forward(images, got::put);
       got.put("logits", out.logits());
-      Map<String, Double> worst = new TreeMap<>();
-      for (Map.Entry<String, NDArray> e : expected.entrySet()) {
-        NDArray actual = got.get(e.getKey());
-        assertTrue(actual != null, "no output traced for " + e.getKey());
-        double err = Parity.assertClose(e.getKey(), e.getValue(), actual, 1e-5);
-        worst.put(e.getKey(), err);
-      }
+      Map<String, Double> worst = Parity.assertAllClose(expected, got, 1e-5);
       assertEquals(variant.equals("map_pool") ? 12 : 9, expected.size());
       System.out.printf("vit %s: worst max|Δ| %s%n", variant, worst);
     }
