@@ -18,7 +18,7 @@ import dev.vlt.tensor.Parameter;
  * and their momentum copies, the learned temperature {@code temp}, and the feature queues) and the matching head
  * {@code itm_head}.
  *
- * <p>One training step, in ALBEF's order: {@link #momentumUpdate()}; {@link #forward} (online and momentum encodings,
+ * <p>One training step, in ALBEF's order: {@link #momentumUpdate()}; {@link #trainingForward} (online and momentum encodings,
  * features and similarities against the queue); the contrastive loss and hard-negative mining on its similarities;
  * {@link #matchWithNegatives} for the matching loss; backward and the optimizer; {@link #enqueue} of the batch's momentum
  * features. Retrieval at test time uses {@link #encodeImage}, {@link #encodeText} and {@link #match}.
@@ -82,7 +82,7 @@ public final class AlbefRetrieval extends Module {
     return new MatchOutput(fused, itmHead.forward(fused.get(new NDIndex(":, 0"))));
   }
 
-  /** p_m ← p_m·m + p·(1 − m) for every momentum copy (encoders and projections). Call before {@link #forward}. */
+  /** p_m ← p_m·m + p·(1 − m) for every momentum copy (encoders and projections). Call before {@link #trainingForward}. */
   public void momentumUpdate() {
     sim.albef.momentumUpdate();
     Momentum.update(sim.visionProj, sim.visionProjM, cfg.momentum());
@@ -104,7 +104,7 @@ public final class AlbefRetrieval extends Module {
    * @param images [B, 3, S, S]; @param ids and @param atts [B, L]
    * @param idx sample ids [B]: pairs with equal ids (several captions of one image) are positives of each other
    */
-  public RetrievalOutput forward(NDArray images, NDArray ids, NDArray atts, NDArray idx) {
+  public RetrievalOutput trainingForward(NDArray images, NDArray ids, NDArray atts, NDArray idx) {
     AlbefEncoding online = sim.albef.encode(images, ids, atts);
     AlbefEncoding momentum = sim.albef.encodeMomentum(images, ids, atts);
     NDArray imageFeat = feature(sim.visionProj, online.image());
@@ -131,7 +131,7 @@ public final class AlbefRetrieval extends Module {
   }
 
   /**
-   * The matching pass: the B positive pairs' fused [CLS] (from {@link #forward}) and 2B negatives, each text with a mined
+   * The matching pass: the B positive pairs' fused [CLS] (from {@link #trainingForward}) and 2B negatives, each text with a mined
    * image and each image with a mined text, through the fusion and the ITM head.
    *
    * @param negativeImages for text b, the index of the image it is paired with

@@ -17,7 +17,7 @@ import java.util.Comparator;
  * generates the answer from the question's fused states. Training decodes the reference answers with teacher forcing;
  * inference ranks a candidate list.
  *
- * <p>One training step: {@link #momentumUpdate()}, {@link #forward}, the answer loss, backward and the optimizer.
+ * <p>One training step: {@link #momentumUpdate()}, {@link #trainingForward}, the answer loss, backward and the optimizer.
  */
 public final class AlbefVqa extends Module {
   private final AlbefVqaConfig cfg;
@@ -33,7 +33,7 @@ public final class AlbefVqa extends Module {
     answerDecoderM.freeze(true);
   }
 
-  /** p_m ← p_m·m + p·(1 − m) for the encoders' copies and the decoder's. Call before {@link #forward}. */
+  /** p_m ← p_m·m + p·(1 − m) for the encoders' copies and the decoder's. Call before {@link #trainingForward}. */
   public void momentumUpdate() {
     model.momentumUpdate();
     Momentum.update(answerDecoder, answerDecoderM, cfg.momentum());
@@ -53,7 +53,7 @@ public final class AlbefVqa extends Module {
    * @param answers [N, M], each "[CLS] … [SEP]" then padding; @param answerAtts [N, M]
    * @param answerCounts how many of the N answers belong to each question, in order (sums to N)
    */
-  public VqaOutput forward(NDArray images, NDArray question, NDArray questionAtts, NDArray answers, NDArray answerAtts,
+  public VqaOutput trainingForward(NDArray images, NDArray question, NDArray questionAtts, NDArray answers, NDArray answerAtts,
       long[] answerCounts) {
     int b = Math.toIntExact(question.getShape().get(0));
     if (answerCounts.length != b) {

@@ -117,7 +117,7 @@ class AlbefModelTest {
         RetrievalOutput out;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           model.momentumUpdate();
-          out = model.forward(images, ids, atts, idx);
+          out = model.trainingForward(images, ids, atts, idx);
           assertEquals(new Shape(4, 4 + 8), out.simI2t().getShape());
           assertEquals(new Shape(4, 17, 32), out.online().image().getShape());
           if (step == 0) {
@@ -160,7 +160,7 @@ class AlbefModelTest {
       NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
       NDArray ids = m.create(new long[] {2, 10, 3, 0, 2, 12, 13, 3}, new Shape(2, 4));
       NDArray atts = ids.neq(0).toType(DataType.INT64, false);
-      RetrievalOutput out = model.forward(images, ids, atts, m.create(new long[] {0, 1}));
+      RetrievalOutput out = model.trainingForward(images, ids, atts, m.create(new long[] {0, 1}));
       AlbefRetrieval.Encoded img = model.encodeImage(images);
       AlbefRetrieval.Encoded txt = model.encodeText(ids, atts);
       assertArrayEquals(out.imageFeat().toFloatArray(), img.features().toFloatArray(), 1e-6f);
@@ -189,13 +189,14 @@ class AlbefModelTest {
       NDArray aAtts = answers.neq(0).toType(DataType.INT64, false);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         model.momentumUpdate();
-        VqaOutput out = model.forward(images, question, qAtts, answers, aAtts, new long[] {2, 1});
+        VqaOutput out = model.trainingForward(images, question, qAtts, answers, aAtts, new long[] {2, 1});
         assertEquals(new Shape(3, 4, 100), out.scores().getShape());
         assertArrayEquals(new long[] {2, 30, 3, -100, 2, 31, 32, 3, 2, 33, 3, -100}, out.labels().toLongArray());
         gc.backward(new AnswerLoss(0.4).compute(out, m.create(new float[] {0.7f, 0.3f, 1f})).total());
       }
       GradCheck.assertEveryParameterLearns(model);
-      assertThrows(IllegalArgumentException.class, () -> model.forward(images, question, qAtts, answers, aAtts, new long[] {1, 1}));
+      assertThrows(IllegalArgumentException.class,
+          () -> model.trainingForward(images, question, qAtts, answers, aAtts, new long[] {1, 1}));
       try (NoGrad ng = NoGrad.open()) {
         model.train(false);
         AnswerRanking r = model.rankAnswers(images, question, qAtts, answers, aAtts, 3);

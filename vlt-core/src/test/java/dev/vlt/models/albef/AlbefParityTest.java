@@ -105,7 +105,7 @@ class AlbefParityTest {
         RetrievalOutput out;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           model.momentumUpdate();
-          out = model.forward(image, text, atts, idx);
+          out = model.trainingForward(image, text, atts, idx);
           LossTerms itc = DistilledContrastiveLoss.compute(out, ALPHA);
           long[] drawn = concat(expected.get(p + "neg_image_idx").toLongArray(), expected.get(p + "neg_text_idx").toLongArray());
           HardNegatives.Draws draws = HardNegatives.sample(out, replay(drawn));

@@ -61,7 +61,8 @@ class AlbefVqaParityTest {
       double loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         model.momentumUpdate();
-        VqaOutput out = model.forward(image, question, questionAtts, answers, answerAtts, in.get("ans_lengths").toLongArray());
+        long[] answerCounts = in.get("ans_lengths").toLongArray();
+        VqaOutput out = model.trainingForward(image, question, questionAtts, answers, answerAtts, answerCounts);
         AnswerLoss objective = new AnswerLoss(fixture.get("alpha").asDouble());
         LossTerms terms = objective.compute(out, in.get("ans_weights"));
         got.put("train.question_multimodal_embeds", out.questionStates());
