@@ -35,9 +35,9 @@ public record AlbefRetrievalConfig(
   public static AlbefRetrievalConfig fromJson(JsonNode json) {
     ConfigReader r = new ConfigReader(json, "config");
     int hidden = r.getInt("hidden_size", 768);
-    VisionEncoderConfig vision = VisionEncoderConfig.fromJson(r.child("vision_encoder_args"));
-    BertConfig text = BertConfig.fromJson(r.child("text_encoder_args"));
-    FusionConfig fusion = FusionConfig.fromJson(r.child("multimodal_encoder_args"));
+    VisionEncoderConfig vision = VisionEncoderConfig.read(r.child("vision_encoder_args"));
+    BertConfig text = BertConfig.read(r.child("text_encoder_args"));
+    FusionConfig fusion = FusionConfig.read(r.child("multimodal_encoder_args"));
     ConfigReader proj = r.child("projection_args");
     int in = proj.requireInt("in_features");
     int out = proj.requireInt("out_features");
@@ -58,9 +58,9 @@ public record AlbefRetrievalConfig(
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("hidden_size", hiddenSize);
-    vision.toJson(o.putObject("vision_encoder_args"));
-    text.toJson(o.putObject("text_encoder_args"));
-    fusion.toJson(o.putObject("multimodal_encoder_args"));
+    vision.write(o.putObject("vision_encoder_args"));
+    text.write(o.putObject("text_encoder_args"));
+    fusion.write(o.putObject("multimodal_encoder_args"));
     o.putObject("projection_args").put("in_features", hiddenSize).put("out_features", embedSize);
     o.putObject("similarity_args").put("embed_size", embedSize).put("queue_size", queueSize).put("temp", temp);
     if (momentum != AlbefModel.DEFAULT_MOMENTUM) o.put("momentum", momentum);

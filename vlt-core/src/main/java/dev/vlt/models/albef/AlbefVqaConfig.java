@@ -36,11 +36,11 @@ public record AlbefVqaConfig(
   public static AlbefVqaConfig fromJson(JsonNode json) {
     ConfigReader r = new ConfigReader(json, "config");
     AlbefVqaConfig c = new AlbefVqaConfig(
-        VisionEncoderConfig.fromJson(r.child("vision_encoder_args")),
-        BertConfig.fromJson(r.child("text_encoder_args")),
-        FusionConfig.fromJson(r.child("multimodal_encoder_args")),
-        BertEmbeddingsConfig.fromJson(r.child("text_embeddings_args")),
-        PredictionHeadConfig.fromJson(r.child("prediction_head_args")),
+        VisionEncoderConfig.read(r.child("vision_encoder_args")),
+        BertConfig.read(r.child("text_encoder_args")),
+        FusionConfig.read(r.child("multimodal_encoder_args")),
+        BertEmbeddingsConfig.read(r.child("text_embeddings_args")),
+        PredictionHeadConfig.read(r.child("prediction_head_args")),
         r.getDouble("momentum", AlbefModel.DEFAULT_MOMENTUM));
     r.finish();
     return c;
@@ -48,11 +48,11 @@ public record AlbefVqaConfig(
 
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
-    vision.toJson(o.putObject("vision_encoder_args"));
-    text.toJson(o.putObject("text_encoder_args"));
-    fusion.toJson(o.putObject("multimodal_encoder_args"));
-    answerEmbeddings.toJson(o.putObject("text_embeddings_args"));
-    predictionHead.toJson(o.putObject("prediction_head_args"));
+    vision.write(o.putObject("vision_encoder_args"));
+    text.write(o.putObject("text_encoder_args"));
+    fusion.write(o.putObject("multimodal_encoder_args"));
+    answerEmbeddings.write(o.putObject("text_embeddings_args"));
+    predictionHead.write(o.putObject("prediction_head_args"));
     if (momentum != AlbefModel.DEFAULT_MOMENTUM) o.put("momentum", momentum);
     return o;
   }

@@ -29,7 +29,7 @@ public record VisionEncoderConfig(
     return imageSize / patchSize;
   }
 
-  public static VisionEncoderConfig fromJson(ConfigReader r) {
+  public static VisionEncoderConfig read(ConfigReader r) {
     VisionEncoderConfig c = new VisionEncoderConfig(r.getInt("image_size", 256), r.getInt("patch_size", 16),
         r.getInt("num_hidden_layers", 12), r.getInt("num_attention_heads", 12), r.getInt("hidden_size", 768),
         r.getInt("mlp_dim", 3072), r.getDouble("layer_norm_eps", 1e-6));
@@ -39,8 +39,8 @@ public record VisionEncoderConfig(
     return c;
   }
 
-  public ObjectNode toJson(ObjectNode o) {
-    return o.put("hidden_size", hiddenSize).put("image_size", imageSize).put("patch_size", patchSize)
+  public void write(ObjectNode o) {
+    o.put("hidden_size", hiddenSize).put("image_size", imageSize).put("patch_size", patchSize)
         .put("num_hidden_layers", layers).put("num_attention_heads", heads).put("mlp_dim", mlpDim)
         .put("dropout", 0.0).put("attention_dropout", 0.0).put("layer_norm_eps", layerNormEps);
   }

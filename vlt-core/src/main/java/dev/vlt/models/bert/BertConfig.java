@@ -24,8 +24,8 @@ public record BertConfig(BertEmbeddingsConfig embeddings, int layers, int heads,
     return embeddings.hiddenSize();
   }
 
-  public static BertConfig fromJson(ConfigReader r) {
-    BertEmbeddingsConfig emb = BertEmbeddingsConfig.read(r);
+  public static BertConfig read(ConfigReader r) {
+    BertEmbeddingsConfig emb = BertEmbeddingsConfig.readKeys(r);
     BertConfig c = new BertConfig(emb, r.getInt("num_hidden_layers", 6), r.getInt("num_attention_heads", 12),
         r.getInt("intermediate_size", 3072));
     double dropout = r.getDouble("dropout", 0.1);
@@ -35,10 +35,9 @@ public record BertConfig(BertEmbeddingsConfig embeddings, int layers, int heads,
     return c;
   }
 
-  public ObjectNode toJson(ObjectNode o) {
-    embeddings.toJson(o);
+  public void write(ObjectNode o) {
+    embeddings.write(o);
     o.put("num_hidden_layers", layers).put("num_attention_heads", heads).put("intermediate_size", intermediateSize)
         .put("dropout", 0.0);
-    return o;
   }
 }

@@ -21,7 +21,7 @@ public record BertEmbeddingsConfig(
   }
 
   /** Reads the embedding keys of {@code r} (which the caller finishes); absent keys take BERTTextEmbeddings' defaults. */
-  static BertEmbeddingsConfig read(ConfigReader r) {
+  static BertEmbeddingsConfig readKeys(ConfigReader r) {
     BertEmbeddingsConfig c = new BertEmbeddingsConfig(r.getInt("vocab_size", 30522), r.getInt("hidden_size", 768),
         r.getInt("max_position_embeddings", 512), r.getInt("type_vocab_size", 2), r.getInt("pad_token_id", 0),
         r.getDouble("layer_norm_eps", 1e-12));
@@ -30,15 +30,15 @@ public record BertEmbeddingsConfig(
   }
 
   /** A {@code text_embeddings_args} object (torchmultimodal's BERTTextEmbeddings, whose dropout defaults to 0). */
-  public static BertEmbeddingsConfig fromJson(ConfigReader r) {
-    BertEmbeddingsConfig c = read(r);
+  public static BertEmbeddingsConfig read(ConfigReader r) {
+    BertEmbeddingsConfig c = readKeys(r);
     r.unsupported("dropout", 0.0);
     r.finish();
     return c;
   }
 
-  public ObjectNode toJson(ObjectNode o) {
-    return o.put("vocab_size", vocabSize).put("hidden_size", hiddenSize).put("max_position_embeddings", maxPositions)
+  public void write(ObjectNode o) {
+    o.put("vocab_size", vocabSize).put("hidden_size", hiddenSize).put("max_position_embeddings", maxPositions)
         .put("type_vocab_size", typeVocabSize).put("pad_token_id", padId).put("layer_norm_eps", layerNormEps);
   }
 }

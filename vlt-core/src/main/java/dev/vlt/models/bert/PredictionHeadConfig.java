@@ -16,14 +16,14 @@ public record PredictionHeadConfig(int hiddenSize, int vocabSize, double layerNo
     if (!(layerNormEps > 0)) throw error("layer_norm_eps", "must be positive, got " + layerNormEps);
   }
 
-  public static PredictionHeadConfig fromJson(ConfigReader r) {
+  public static PredictionHeadConfig read(ConfigReader r) {
     PredictionHeadConfig c = new PredictionHeadConfig(r.getInt("hidden_size", 768), r.getInt("vocab_size", 30522),
         r.getDouble("layer_norm_eps", 1e-12));
     r.finish();
     return c;
   }
 
-  public ObjectNode toJson(ObjectNode o) {
-    return o.put("hidden_size", hiddenSize).put("vocab_size", vocabSize).put("layer_norm_eps", layerNormEps);
+  public void write(ObjectNode o) {
+    o.put("hidden_size", hiddenSize).put("vocab_size", vocabSize).put("layer_norm_eps", layerNormEps);
   }
 }

@@ -20,15 +20,15 @@ public record FusionConfig(int hiddenSize, int layers, int heads, int intermedia
     if (!(layerNormEps > 0)) throw error("layer_norm_eps", "must be positive, got " + layerNormEps);
   }
 
-  public static FusionConfig fromJson(ConfigReader r) {
+  public static FusionConfig read(ConfigReader r) {
     FusionConfig c = new FusionConfig(r.getInt("hidden_size", 768), r.getInt("num_hidden_layers", 6),
         r.getInt("num_attention_heads", 12), r.getInt("intermediate_size", 3072), r.getDouble("layer_norm_eps", 1e-12));
     r.finish();
     return c;
   }
 
-  public ObjectNode toJson(ObjectNode o) {
-    return o.put("hidden_size", hiddenSize).put("num_hidden_layers", layers).put("num_attention_heads", heads)
+  public void write(ObjectNode o) {
+    o.put("hidden_size", hiddenSize).put("num_hidden_layers", layers).put("num_attention_heads", heads)
         .put("intermediate_size", intermediateSize).put("layer_norm_eps", layerNormEps);
   }
 }
