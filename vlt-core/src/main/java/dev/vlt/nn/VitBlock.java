@@ -20,7 +20,7 @@ public final class VitBlock extends Module {
 
   public VitBlock(int width, int heads, double mlpRatio, QkvAttention.Bias bias, double dropPath) {
     norm1 = child("norm1", new LayerNorm(width, LAYER_NORM_EPS));
-    attn = child("attn", QkvAttention.timm(width, heads, bias));               // qkv [3W, W], proj
+    attn = child("attn", QkvAttention.timm(width, heads, bias));              // qkv [3W, W], proj
     norm2 = child("norm2", new LayerNorm(width, LAYER_NORM_EPS));
     mlp = child("mlp", Mlp.timm(width, (int) (width * mlpRatio), Activation.GELU)); // fc1, fc2
     this.dropPath = child("drop_path", new DropPath(dropPath));                // no parameters

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Shapes, names and float64 finite-difference gradients of every layer on tiny sizes (open_clip and timm layouts). */
+/** Shapes, names and float64 finite-difference gradients of every layer on tiny sizes (open_clip, timm and torchmultimodal layouts). */
 class LayersTest {
   private NDManager m;
 
@@ -155,88 +155,6 @@ class LayersTest {
   }
 
   @Test
-  void qkvAttentionSelfAndCross() {
-    NDArray x = input(2, 4, 8);
-    NDArray keep = m.create(new long[] {1, 1, 1, 0, 1, 1, 1, 1}, new Shape(2, 4));
-    NDArray mask = Ops.keyPaddingMask(keep, DataType.FLOAT64);
-    QkvAttention self = QkvAttention.torchmultimodal(8, 2);
-    assertEquals(List.of("query.weight", "query.bias", "key.weight", "key.bias", "value.weight", "value.bias",
-        "output.weight", "output.bias"), List.copyOf(self.namedParameters().keySet()));
-    checkLayer(self, l -> ((QkvAttention) l).forward(x, mask), 2, 4, 8);
-    NDArray kv = input(2, 5, 6);
-    QkvAttention cross = QkvAttention.torchmultimodal(8, 2, 6);
-    assertEquals(new Shape(8, 6), cross.namedParameters().get("key.weight").shape());
-    checkLayer(cross, l -> ((QkvAttention) l).forward(x, kv, null), 2, 4, 8);
-  }
-
-  @Test
-  void qkvAttentionEqualsFusedAttentionWithTheSameWeights() {
-    try (NoGrad ng = NoGrad.open()) {
-      QkvAttention qkv = QkvAttention.torchmultimodal(8, 2);
-      qkv.initialize(m, 4);
-      Map<String, NDArray> w = qkv.stateDict();
-      Attention fused = new Attention(8, 2);
-      Map<String, NDArray> packed = new java.util.HashMap<>();
-      packed.put("in_proj_weight", NDArrays.concat(new NDList(w.get("query.weight"), w.get("key.weight"), w.get("value.weight"))));
-      packed.put("in_proj_bias", NDArrays.concat(new NDList(w.get("query.bias"), w.get("key.bias"), w.get("value.bias"))));
-      packed.put("out_proj.weight", w.get("output.weight"));
-      packed.put("out_proj.bias", w.get("output.bias"));
-      fused.load(m, packed);
-      NDArray x = m.randomNormal(new Shape(2, 5, 8));
-      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 0, 0, 0, 1, 1, 1, 1, 0}, new Shape(2, 5)), DataType.FLOAT32);
-      assertTrue(qkv.forward(x, mask).sub(fused.forward(x, mask)).abs().max().getFloat() < 1e-6);
-    }
-  }
-
-  @Test
-  void keyPaddingMaskHidesPaddedKeys() {
-    try (NoGrad ng = NoGrad.open()) {
-      QkvAttention attn = QkvAttention.torchmultimodal(8, 2);
-      attn.initialize(m, 6);
-      NDArray x = m.randomNormal(new Shape(1, 4, 8));
-      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 0}, new Shape(1, 4)), DataType.FLOAT32);
-      NDArray x2 = x.duplicate();
-      x2.set(new ai.djl.ndarray.index.NDIndex("0, 3"), 7f);  // only the padded token changes
-      NDArray a = attn.forward(x, mask);
-      NDArray b = attn.forward(x2, mask);
-      assertArrayEquals(a.get("0, :3").toFloatArray(), b.get("0, :3").toFloatArray(), 1e-6f);
-      assertEquals(new Shape(1, 1, 1, 4), mask.getShape());
-      assertArrayEquals(new float[] {0, 0, 0, Float.NEGATIVE_INFINITY}, mask.toFloatArray());
-    }
-  }
-
-  @Test
-  void postNormBlocksAndEncoder() {
-    NDArray x = input(2, 4, 8);
-    NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4)), DataType.FLOAT64);
-    PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
-    assertEquals(List.of("attention", "feedforward", "attention_layernorm", "feedforward_layernorm"),
-        List.copyOf(block.children().keySet()));
-    assertTrue(block.namedParameters().containsKey("feedforward.model.2.weight"));
-    checkLayer(block, l -> ((PostNormBlock) l).forward(x, mask), 2, 4, 8);
-    PostNormEncoder encoder = new PostNormEncoder(8, 2, 2, 16, 1e-12);
-    assertTrue(encoder.namedParameters().containsKey("layer.1.attention.query.weight"));
-    checkLayer(encoder, l -> ((PostNormEncoder) l).forward(x, mask), 2, 4, 8);
-    NDArray kv = input(2, 3, 6);
-    PostNormCrossBlock cross = new PostNormCrossBlock(8, 2, 16, 6, 1e-12);
-    assertEquals(List.of("attention", "cross_attention", "feedforward", "attention_layernorm", "cross_attention_layernorm",
-        "feedforward_layernorm"), List.copyOf(cross.children().keySet()));
-    checkLayer(cross, l -> ((PostNormCrossBlock) l).forward(x, mask, kv, null), 2, 4, 8);
-  }
-
-  @Test
-  void postNormOutputsAreNormalised() {
-    try (NoGrad ng = NoGrad.open()) {
-      PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
-      block.initialize(m, 8);
-      NDArray y = block.forward(m.randomNormal(new Shape(1, 3, 8)).mul(10), null);
-      // post-norm: the block ends in a LayerNorm with unit gain and zero bias
-      assertTrue(y.mean(new int[] {-1}).abs().max().getFloat() < 1e-5);
-      assertTrue(y.pow(2).mean(new int[] {-1}).sub(1).abs().max().getFloat() < 1e-4);
-    }
-  }
-
-  @Test
   void patchEmbedWithBias() {
     NDArray img = input(2, 3, 8, 8);
     PatchEmbed pe = new PatchEmbed(3, 6, 4, true);
@@ -304,39 +222,6 @@ class LayersTest {
     for (QkvAttention.Bias bias : QkvAttention.Bias.values()) {
       checkLayer(QkvAttention.timm(8, 2, bias), l -> ((QkvAttention) l).forward(x, null), 2, 5, 8);
     }
-  }
-
-  @Test
-  void bothQkvLayoutsComputeTheSameAttention() {
-    // timm's fused qkv rows [q; k; v] are torchmultimodal's query, key and value: the same weights give the same result,
-    // in self-attention and (the fused layout projecting both sequences) in cross-attention
-    try (NoGrad ng = NoGrad.open()) {
-      QkvAttention timm = QkvAttention.timm(8, 2, QkvAttention.Bias.QKV);
-      timm.initialize(m, 9);
-      GradCheck.perturbZeros(m, timm);
-      Map<String, NDArray> s = timm.stateDict();
-      Map<String, NDArray> separate = new java.util.HashMap<>();
-      String[] names = {"query", "key", "value"};
-      for (int i = 0; i < 3; i++) {
-        separate.put(names[i] + ".weight", s.get("qkv.weight").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
-        separate.put(names[i] + ".bias", s.get("qkv.bias").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
-      }
-      separate.put("output.weight", s.get("proj.weight"));
-      separate.put("output.bias", s.get("proj.bias"));
-      QkvAttention tmm = QkvAttention.torchmultimodal(8, 2);
-      tmm.load(m, separate);
-      NDArray x = m.randomNormal(new Shape(2, 4, 8));
-      NDArray kv = m.randomNormal(new Shape(2, 6, 8));
-      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0}, new Shape(2, 6)),
-          DataType.FLOAT32);
-      assertTrue(timm.forward(x, null).sub(tmm.forward(x, null)).abs().max().getFloat() < 1e-6);
-      NDArray cross = timm.forward(x, kv, mask);
-      assertEquals(new Shape(2, 4, 8), cross.getShape());
-      assertTrue(cross.sub(tmm.forward(x, kv, mask)).abs().max().getFloat() < 1e-6);
-    }
-    NDArray q = input(2, 4, 8);
-    NDArray kv = input(2, 6, 8);
-    checkLayer(QkvAttention.timm(8, 2, QkvAttention.Bias.QV), l -> ((QkvAttention) l).forward(q, kv, null), 2, 4, 8);
   }
 
   @Test
@@ -481,5 +366,122 @@ class LayersTest {
     assertTrue(msg.contains("10 is not divisible by the patch size 4"), msg);
     assertFalse(assertThrows(IllegalArgumentException.class,
         () -> VitEmbed.video(3, 8, 5, 16, 2, 4, false, VitEmbed.Positions.LEARNED)).getMessage().isEmpty());
+  }
+
+  // torchmultimodal-layout layers (BERT, ALBEF's fusion and answer decoder)
+
+  @Test
+  void qkvAttentionSelfAndCross() {
+    NDArray x = input(2, 4, 8);
+    NDArray keep = m.create(new long[] {1, 1, 1, 0, 1, 1, 1, 1}, new Shape(2, 4));
+    NDArray mask = Ops.keyPaddingMask(keep, DataType.FLOAT64);
+    QkvAttention self = QkvAttention.torchmultimodal(8, 2);
+    assertEquals(List.of("query.weight", "query.bias", "key.weight", "key.bias", "value.weight", "value.bias",
+        "output.weight", "output.bias"), List.copyOf(self.namedParameters().keySet()));
+    checkLayer(self, l -> ((QkvAttention) l).forward(x, mask), 2, 4, 8);
+    NDArray kv = input(2, 5, 6);
+    QkvAttention cross = QkvAttention.torchmultimodal(8, 2, 6);
+    assertEquals(new Shape(8, 6), cross.namedParameters().get("key.weight").shape());
+    checkLayer(cross, l -> ((QkvAttention) l).forward(x, kv, null), 2, 4, 8);
+  }
+
+  @Test
+  void qkvAttentionEqualsFusedAttentionWithTheSameWeights() {
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention qkv = QkvAttention.torchmultimodal(8, 2);
+      qkv.initialize(m, 4);
+      Map<String, NDArray> w = qkv.stateDict();
+      Attention fused = new Attention(8, 2);
+      Map<String, NDArray> packed = new java.util.HashMap<>();
+      packed.put("in_proj_weight", NDArrays.concat(new NDList(w.get("query.weight"), w.get("key.weight"), w.get("value.weight"))));
+      packed.put("in_proj_bias", NDArrays.concat(new NDList(w.get("query.bias"), w.get("key.bias"), w.get("value.bias"))));
+      packed.put("out_proj.weight", w.get("output.weight"));
+      packed.put("out_proj.bias", w.get("output.bias"));
+      fused.load(m, packed);
+      NDArray x = m.randomNormal(new Shape(2, 5, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 0, 0, 0, 1, 1, 1, 1, 0}, new Shape(2, 5)), DataType.FLOAT32);
+      assertTrue(qkv.forward(x, mask).sub(fused.forward(x, mask)).abs().max().getFloat() < 1e-6);
+    }
+  }
+
+  @Test
+  void keyPaddingMaskHidesPaddedKeys() {
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention attn = QkvAttention.torchmultimodal(8, 2);
+      attn.initialize(m, 6);
+      NDArray x = m.randomNormal(new Shape(1, 4, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 0}, new Shape(1, 4)), DataType.FLOAT32);
+      NDArray x2 = x.duplicate();
+      x2.set(new ai.djl.ndarray.index.NDIndex("0, 3"), 7f);  // only the padded token changes
+      NDArray a = attn.forward(x, mask);
+      NDArray b = attn.forward(x2, mask);
+      assertArrayEquals(a.get("0, :3").toFloatArray(), b.get("0, :3").toFloatArray(), 1e-6f);
+      assertEquals(new Shape(1, 1, 1, 4), mask.getShape());
+      assertArrayEquals(new float[] {0, 0, 0, Float.NEGATIVE_INFINITY}, mask.toFloatArray());
+    }
+  }
+
+  @Test
+  void postNormBlocksAndEncoder() {
+    NDArray x = input(2, 4, 8);
+    NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4)), DataType.FLOAT64);
+    PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
+    assertEquals(List.of("attention", "feedforward", "attention_layernorm", "feedforward_layernorm"),
+        List.copyOf(block.children().keySet()));
+    assertTrue(block.namedParameters().containsKey("feedforward.model.2.weight"));
+    checkLayer(block, l -> ((PostNormBlock) l).forward(x, mask), 2, 4, 8);
+    PostNormEncoder encoder = new PostNormEncoder(8, 2, 2, 16, 1e-12);
+    assertTrue(encoder.namedParameters().containsKey("layer.1.attention.query.weight"));
+    checkLayer(encoder, l -> ((PostNormEncoder) l).forward(x, mask), 2, 4, 8);
+    NDArray kv = input(2, 3, 6);
+    PostNormCrossBlock cross = new PostNormCrossBlock(8, 2, 16, 6, 1e-12);
+    assertEquals(List.of("attention", "cross_attention", "feedforward", "attention_layernorm", "cross_attention_layernorm",
+        "feedforward_layernorm"), List.copyOf(cross.children().keySet()));
+    checkLayer(cross, l -> ((PostNormCrossBlock) l).forward(x, mask, kv, null), 2, 4, 8);
+  }
+
+  @Test
+  void postNormOutputsAreNormalised() {
+    try (NoGrad ng = NoGrad.open()) {
+      PostNormBlock block = new PostNormBlock(8, 2, 16, 1e-12);
+      block.initialize(m, 8);
+      NDArray y = block.forward(m.randomNormal(new Shape(1, 3, 8)).mul(10), null);
+      // post-norm: the block ends in a LayerNorm with unit gain and zero bias
+      assertTrue(y.mean(new int[] {-1}).abs().max().getFloat() < 1e-5);
+      assertTrue(y.pow(2).mean(new int[] {-1}).sub(1).abs().max().getFloat() < 1e-4);
+    }
+  }
+
+  @Test
+  void bothQkvLayoutsComputeTheSameAttention() {
+    // timm's fused qkv rows [q; k; v] are torchmultimodal's query, key and value: the same weights give the same result,
+    // in self-attention and (the fused layout projecting both sequences) in cross-attention
+    try (NoGrad ng = NoGrad.open()) {
+      QkvAttention timm = QkvAttention.timm(8, 2, QkvAttention.Bias.QKV);
+      timm.initialize(m, 9);
+      GradCheck.perturbZeros(m, timm);
+      Map<String, NDArray> s = timm.stateDict();
+      Map<String, NDArray> separate = new java.util.HashMap<>();
+      String[] names = {"query", "key", "value"};
+      for (int i = 0; i < 3; i++) {
+        separate.put(names[i] + ".weight", s.get("qkv.weight").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
+        separate.put(names[i] + ".bias", s.get("qkv.bias").get(new NDIndex("{}:{}", 8 * i, 8 * (i + 1))));
+      }
+      separate.put("output.weight", s.get("proj.weight"));
+      separate.put("output.bias", s.get("proj.bias"));
+      QkvAttention tmm = QkvAttention.torchmultimodal(8, 2);
+      tmm.load(m, separate);
+      NDArray x = m.randomNormal(new Shape(2, 4, 8));
+      NDArray kv = m.randomNormal(new Shape(2, 6, 8));
+      NDArray mask = Ops.keyPaddingMask(m.create(new long[] {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0}, new Shape(2, 6)),
+          DataType.FLOAT32);
+      assertTrue(timm.forward(x, null).sub(tmm.forward(x, null)).abs().max().getFloat() < 1e-6);
+      NDArray cross = timm.forward(x, kv, mask);
+      assertEquals(new Shape(2, 4, 8), cross.getShape());
+      assertTrue(cross.sub(tmm.forward(x, kv, mask)).abs().max().getFloat() < 1e-6);
+    }
+    NDArray q = input(2, 4, 8);
+    NDArray kv = input(2, 6, 8);
+    checkLayer(QkvAttention.timm(8, 2, QkvAttention.Bias.QV), l -> ((QkvAttention) l).forward(q, kv, null), 2, 4, 8);
   }
 }
