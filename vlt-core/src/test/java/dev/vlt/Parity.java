@@ -1,5 +1,6 @@
 package dev.vlt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /** Comparisons against reference tensors, with the fixtures' tolerance rule: |Δ| ≤ rel · max(1, max|ref|). */
 public final class Parity {
@@ -51,5 +54,41 @@ public final class Parity {
     double tol = rel * Math.max(1, maxAbs(expected));
     assertTrue(err <= tol, () -> name + ": max |Δ| " + err + " > tolerance " + tol);
     return err;
+  }
+
+  /**
+   * Every reference output against the produced one of the same name (a missing one fails), by the fixtures' rules:
+   * integer tensors (ids, labels, masks stored as int64) exactly; 0-d ones (losses) within {@code rel(name)} relative to
+   * the reference; the rest by {@link #assertClose} with {@code rel(name)}, where 0 asks for equality. Returns the error
+   * per name, sorted: max |Δ|, a scalar's relative error, 0 for integers.
+   */
+  public static Map<String, Double> assertAllClose(Map<String, NDArray> expected, Map<String, NDArray> actual,
+      ToDoubleFunction<String> rel) {
+    Map<String, Double> errors = new TreeMap<>();
+    for (Map.Entry<String, NDArray> e : expected.entrySet()) {
+      String name = e.getKey();
+      NDArray want = e.getValue();
+      NDArray got = actual.get(name);
+      assertTrue(got != null, "no output produced for " + name);
+      if (want.getDataType().isInteger()) {
+        assertEquals(want.getShape(), got.getShape(), name);
+        long[] ints = got.toType(DataType.INT64, false).toLongArray();
+        assertArrayEquals(want.toType(DataType.INT64, false).toLongArray(), ints, name);
+        errors.put(name, 0.0);
+      } else if (want.getShape().dimension() == 0) {
+        double w = want.toType(DataType.FLOAT64, false).getDouble();
+        double err = Math.abs(got.toType(DataType.FLOAT64, false).getDouble() - w) / Math.abs(w);
+        assertTrue(err <= rel.applyAsDouble(name), () -> name + " " + got.getFloat() + " vs " + w + ": " + err + " relative");
+        errors.put(name, err);
+      } else {
+        errors.put(name, assertClose(name, want, got, rel.applyAsDouble(name)));
+      }
+    }
+    return errors;
+  }
+
+  /** {@link #assertAllClose(Map, Map, ToDoubleFunction)} with one tolerance for every name. */
+  public static Map<String, Double> assertAllClose(Map<String, NDArray> expected, Map<String, NDArray> actual, double rel) {
+    return assertAllClose(expected, actual, name -> rel);
   }
 }

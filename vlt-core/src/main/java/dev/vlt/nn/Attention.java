@@ -51,7 +51,7 @@ public final class Attention extends Module {
     NDArray q = qkv.get(new NDIndex("..., :{}", width));
     NDArray k = qkv.get(new NDIndex("..., {}:{}", width, 2 * width));
     NDArray v = qkv.get(new NDIndex("..., {}:", 2 * width));
-    return outProj.forward(attend(q, k, v, mask));
+    return outProj.forward(Ops.attention(q, k, v, heads, mask));
   }
 
   /** Cross-attention. q: [B, L, W]; kv: [B, S, Wkv]; mask broadcastable to [B, heads, L, S], or null. */
@@ -73,22 +73,7 @@ public final class Attention extends Module {
       wk = kProj.value();
       wv = vProj.value();
     }
-    return outProj.forward(attend(Ops.linear(q, wq, bq), Ops.linear(kv, wk, bk), Ops.linear(kv, wv, bv), mask));
-  }
-
-  /** Scaled dot-product attention per head; q [B,L,W], k/v [B,S,W] → [B,L,W] (before out_proj). */
-  private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    long b = q.getShape().get(0);
-    long l = q.getShape().get(1);
-    long s = k.getShape().get(1);
-    int d = width / heads;
-    NDArray qh = Ops.div(q.reshape(b, l, heads, d).transpose(0, 2, 1, 3), Math.sqrt(d));   // [B,H,L,d]
-    NDArray kh = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1);                            // [B,H,d,S]
-    NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3);                            // [B,H,S,d]
-    NDArray scores = qh.matMul(kh);                                                           // [B,H,L,S]
-    if (mask != null) scores = scores.add(mask);
-    NDArray out = scores.softmax(-1).matMul(vh);                                              // [B,H,L,d]
-    return out.transpose(0, 2, 1, 3).reshape(b, l, width);
+    return outProj.forward(Ops.attention(Ops.linear(q, wq, bq), Ops.linear(kv, wk, bk), Ops.linear(kv, wv, bv), heads, mask));
   }
 
   public int heads() {

@@ -14,6 +14,11 @@ public final class DropPath extends Module {
     this.p = (float) p;
   }
 
+  /** The rate of block {@code layer} of {@code layers} when the last has {@code max}: linear in depth (timm, open_clip). */
+  public static double rate(double max, int layer, int layers) {
+    return layers > 1 ? max * layer / (layers - 1) : max;
+  }
+
   /** x: [B, ...]; one keep/drop decision per sample. */
   public NDArray forward(NDArray x) {
     if (!isTraining() || p == 0f) return x;

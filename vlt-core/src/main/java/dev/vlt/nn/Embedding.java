@@ -20,4 +20,8 @@ public final class Embedding extends Module {
     NDArray i = ids.toType(DataType.INT64, false);
     return i.getNDArrayInternal().embedding(i, weight.value(), SparseFormat.DENSE).singletonOrThrow();
   }
+
+  public Parameter weight() {
+    return weight;
+  }
 }

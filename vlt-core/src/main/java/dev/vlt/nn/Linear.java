@@ -16,7 +16,12 @@ public final class Linear extends Module {
   }
 
   public Linear(int in, int out, boolean withBias) {
-    weight = param("weight", new Init.FanInUniform(), out, in);
+    this(in, out, withBias, new Init.FanInUniform());
+  }
+
+  /** With its own weight initialisation (e.g. zeros for a branch that must start as the identity); the bias starts at 0. */
+  public Linear(int in, int out, boolean withBias, Init weightInit) {
+    weight = param("weight", weightInit, out, in);
     bias = withBias ? param("bias", Init.ZEROS, out) : null;
   }
 

@@ -12,9 +12,7 @@ public final class Transformer extends Module {
   public Transformer(int width, int layers, int heads, double mlpRatio, Activation act, double dropPath) {
     blocks = child("resblocks", new ModuleList<>());
     for (int i = 0; i < layers; i++) {
-      // stochastic depth grows linearly with depth, as in timm and open_clip
-      double rate = layers > 1 ? dropPath * i / (layers - 1) : dropPath;
-      blocks.add(new ResidualBlock(width, heads, mlpRatio, act, false, rate));
+      blocks.add(new ResidualBlock(width, heads, mlpRatio, act, false, DropPath.rate(dropPath, i, layers)));
     }
   }
 

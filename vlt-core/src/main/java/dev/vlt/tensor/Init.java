@@ -32,6 +32,50 @@ public sealed interface Init {
     }
   }
 
+  /**
+   * Given values, row-major (e.g. a fixed sin-cos position table). The array is copied on construction and on every fill,
+   * so neither the caller nor a filled parameter can change it.
+   */
+  record Values(float[] values) implements Init {
+    public Values {
+      values = values.clone();
+    }
+
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      if (out.length != values.length) {
+        throw new IllegalArgumentException("fixed values have " + values.length + " entries, the parameter " + out.length);
+      }
+      System.arraycopy(values, 0, out, 0, out.length);
+    }
+
+    @Override
+    public float[] values() {
+      return values.clone();
+    }
+  }
+
+  /**
+   * Random unit vectors stored as the columns of a 2-D shape [D, N]: standard normal entries, each column scaled to unit
+   * L2 norm, as MoCo and ALBEF initialise their feature queues.
+   */
+  record UnitColumns() implements Init {
+    @Override
+    public void fill(float[] out, long[] shape, SplittableRandom rng) {
+      if (shape.length != 2) throw new IllegalArgumentException("unit columns need a 2-D shape, got " + shape.length + "-D");
+      int rows = Math.toIntExact(shape[0]);
+      int cols = Math.toIntExact(shape[1]);
+      double[] g = new double[out.length];
+      for (int i = 0; i < g.length; i++) g[i] = gaussian(rng);
+      for (int c = 0; c < cols; c++) {
+        double sq = 0;
+        for (int r = 0; r < rows; r++) sq += g[r * cols + c] * g[r * cols + c];
+        double norm = Math.max(Math.sqrt(sq), 1e-12);
+        for (int r = 0; r < rows; r++) out[r * cols + c] = (float) (g[r * cols + c] / norm);
+      }
+    }
+  }
+
   Init ZEROS = new Constant(0);
   Init ONES = new Constant(1);
 

@@ -2,6 +2,7 @@ package dev.vlt.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -47,11 +48,75 @@ public final class Ops {
     }
   }
 
+  /**
+   * Multi-head scaled dot-product attention on projected inputs: q [B, L, W], k and v [B, S, W] → [B, L, W], head h using
+   * features [h·W/heads, (h+1)·W/heads) of each (the layout of torch's MultiheadAttention, timm's fused qkv and BERT's
+   * separate projections alike). Scores are (q/√d)·kᵀ plus {@code mask} (additive, broadcastable to [B, heads, L, S], or
+   * null; see {@link #keyPaddingMask}), softmax over keys. Head outputs are concatenated in head order; the caller applies
+   * its output projection.
+   */
+  public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+    long b = q.getShape().get(0);
+    long l = q.getShape().get(1);
+    long s = k.getShape().get(1);
+    long width = q.getShape().get(2);
+    long d = width / heads;
+    NDArray qh = div(q.reshape(b, l, heads, d).transpose(0, 2, 1, 3), Math.sqrt(d));          // [B,H,L,d]
+    NDArray kh = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1);                              // [B,H,d,S]
+    NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3);                              // [B,H,S,d]
+    NDArray scores = qh.matMul(kh);                                                             // [B,H,L,S]
+    if (mask != null) scores = scores.add(mask);
+    NDArray out = scores.softmax(-1).matMul(vh);                                                // [B,H,L,d]
+    return out.transpose(0, 2, 1, 3).reshape(b, l, width);
+  }
+
+  /**
+   * Rows of each sample picked by index: x [B, L, D], ids [B, K] (int64) → [B, K, D] with out[b, k] = x[b, ids[b, k]]
+   * (torch.gather along dim 1 with the index expanded over D). Differentiable in x.
+   */
+  public static NDArray gatherRows(NDArray x, NDArray ids) {
+    Shape s = x.getShape();
+    Shape index = new Shape(ids.getShape().get(0), ids.getShape().get(1), s.get(2));
+    return x.gather(ids.expandDims(-1).broadcast(index), 1);
+  }
+
   /** The causal additive mask [n, n]: 0 on and below the diagonal, -inf above (key j &gt; query i). */
   public static NDArray causalMask(NDManager manager, int n, DataType type) {
     float[] m = new float[n * n];
     for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) m[i * n + j] = Float.NEGATIVE_INFINITY;
     return manager.create(m, new Shape(n, n)).toType(type, false);
+  }
+
+  /**
+   * An additive attention mask from a keep-mask of any shape (1 = attend, 0 = ignore, as BERT's attention_mask): 0 where
+   * kept, −inf where not, same shape, in {@code type}. Adding −inf is what torch's {@code masked_fill(mask == 0, -inf)} does.
+   */
+  public static NDArray additiveMask(NDArray keep, DataType type) {
+    long[] v = keep.toType(DataType.INT64, false).toLongArray();
+    float[] m = new float[v.length];
+    for (int i = 0; i < v.length; i++) m[i] = v[i] == 0 ? Float.NEGATIVE_INFINITY : 0f;
+    return keep.getManager().create(m, keep.getShape()).toType(type, false);
+  }
+
+  /** A padding keep-mask [B, S] (1 = a real token) as an additive key mask [B, 1, 1, S] for every query and head. */
+  public static NDArray keyPaddingMask(NDArray keep, DataType type) {
+    long b = keep.getShape().get(0);
+    long s = keep.getShape().get(1);
+    return additiveMask(keep, type).reshape(b, 1, 1, s);
+  }
+
+  /**
+   * Per-position next-token negative log-likelihood under teacher forcing: out[n, t] = −log softmax(logits[n, t])[ids[n,
+   * t+1]], and 0 where ids[n, t+1] is {@code ignoreId}. logits [N, T, V], ids [N, T] → [N, T−1].
+   */
+  public static NDArray nextTokenNll(NDArray logits, NDArray ids, long ignoreId) {
+    NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);             // [N, T-1]
+    NDArray logp = logits.get(new NDIndex(":, :-1")).logSoftmax(-1);                           // [N, T-1, V]
+    NDArray keep = targets.neq(ignoreId);
+    // gather needs valid indices: ignored positions read id 0 and are zeroed after
+    NDArray safe = targets.mul(keep.toType(DataType.INT64, false));
+    NDArray picked = logp.gather(safe.expandDims(-1), -1).squeeze(-1);                          // [N, T-1]
+    return picked.mul(keep.toType(picked.getDataType(), false)).neg();
   }
 
   /** x / max(‖x‖₂, 1e-12) along the last axis, as F.normalize. */

@@ -86,6 +86,50 @@ class ModuleTest {
     }
   }
 
+  /** A module with state beside its weights, as ALBEF's queues sit beside its projections. */
+  static final class WithState extends Module {
+    final Buffer queue;
+    final Buffer ids;
+
+    WithState() {
+      child("proj", new Linear(2, 3));
+      queue = buffer("queue", ai.djl.ndarray.types.DataType.FLOAT32, new Init.UnitColumns(), 4, 5);
+      ids = buffer("ids", ai.djl.ndarray.types.DataType.INT64, new Init.Constant(-100), 1, 5);
+    }
+  }
+
+  @Test
+  void buffersAreCheckpointedButNotTrained() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      WithState model = new WithState();
+      assertEquals(List.of("proj.weight", "proj.bias"), List.copyOf(model.namedParameters().keySet()));
+      assertEquals(List.of("queue", "ids"), List.copyOf(model.namedBuffers().keySet()));
+      assertEquals(9, model.parameterCount());  // buffers are not parameters
+      model.initialize(m, 1);
+      assertEquals(List.of("proj.weight", "proj.bias", "queue", "ids"), List.copyOf(model.stateDict().keySet()));
+      assertEquals(ai.djl.ndarray.types.DataType.INT64, model.ids.value().getDataType());
+      assertArrayEquals(new long[] {-100, -100, -100, -100, -100}, model.ids.value().toLongArray());
+      float[] q = model.queue.value().toFloatArray();  // [4, 5]: each column a unit vector
+      for (int c = 0; c < 5; c++) {
+        double sq = 0;
+        for (int r = 0; r < 4; r++) sq += q[r * 5 + c] * q[r * 5 + c];
+        assertEquals(1.0, sq, 1e-6);
+      }
+
+      Map<String, NDArray> sd = new LinkedHashMap<>();
+      sd.put("proj.weight", m.zeros(new Shape(3, 2)));
+      sd.put("proj.bias", m.zeros(new Shape(3)));
+      sd.put("queue", m.ones(new Shape(4, 5)));
+      CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class, () -> model.load(m, sd));
+      assertEquals(List.of("ids"), e.missing());
+      sd.put("ids", m.create(new float[] {1, 2, 3, 4, 5}, new Shape(1, 5)));  // stored as float: loaded as the buffer's int64
+      model.load(m, sd);
+      assertEquals(ai.djl.ndarray.types.DataType.INT64, model.ids.value().getDataType());
+      assertArrayEquals(new long[] {1, 2, 3, 4, 5}, model.ids.value().toLongArray());
+      assertFalse(model.queue.value().hasGradient());
+    }
+  }
+
   @Test
   void trainModeReachesInlinedAndNestedModules() {
     Clip clip = new Clip(Models.config("tiny", ClipConfig.class));

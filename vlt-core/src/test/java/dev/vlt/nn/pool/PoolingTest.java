@@ -141,6 +141,36 @@ class PoolingTest {
     assertEquals(Set.of("query", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
         "ln_q.weight", "ln_q.bias", "ln_k.weight", "ln_k.bias"), new Attentional(W, HEADS).namedParameters().keySet());
     assertEquals(new Shape(1, W), new Attentional(W, HEADS).namedParameters().get("query").shape());
+    // timm's AttentionPoolLatent: separate q and packed kv, a residual MLP block, no norms on q or k
+    assertEquals(Set.of("latent", "q.weight", "q.bias", "kv.weight", "kv.bias", "proj.weight", "proj.bias", "norm.weight",
+        "norm.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias"),
+        new LatentAttention(W, HEADS, 4.0).namedParameters().keySet());
+    assertEquals(new Shape(2 * W, W), new LatentAttention(W, HEADS, 4.0).namedParameters().get("kv.weight").shape());
+    assertEquals(new Shape(4 * W, W), new LatentAttention(W, HEADS, 4.0).namedParameters().get("mlp.fc1.weight").shape());
+  }
+
+  @Test
+  void meanWithoutAClassTokenAveragesEveryToken() {
+    try (NoGrad ng = NoGrad.open()) {
+      NDArray x = tokens();
+      assertClose(x.mean(new int[] {1}), new MeanTokens(0).forward(x), 1e-12);
+      assertClose(x.get(new NDIndex(":, 2:")).mean(new int[] {1}), new MeanTokens(2).forward(x), 1e-12);
+    }
+  }
+
+  @Test
+  void latentAttentionSeesEveryTokenAndIsOrderFree() {
+    try (NoGrad ng = NoGrad.open()) {
+      NDArray x = tokens();
+      LatentAttention map = ready(new LatentAttention(W, HEADS, 2.0));
+      NDArray out = map.forward(x);
+      // one query over a set: permuting the tokens changes nothing; changing token 0 (a class token, say) does
+      NDArray reversed = x.flip(1);
+      assertClose(out, map.forward(reversed), 1e-12);
+      NDArray changed = x.duplicate();
+      changed.set(new NDIndex(":, 0"), 3.0);
+      assertTrue(out.sub(map.forward(changed)).abs().max().getDouble() > 1e-6);
+    }
   }
 
   @Test
@@ -156,7 +186,8 @@ class PoolingTest {
   void finiteDifferenceGradients() {
     NDArray x = tokens();
     NDArray r = m.randomNormal(new Shape(B, W), DataType.FLOAT32).toType(DataType.FLOAT64, false);
-    for (Pooling p : List.of(ready(new GeM(3, 1e-6)), ready(new GroupGeM(W, HEADS, 3, 1e-6)), ready(new Attentional(W, HEADS)))) {
+    for (Pooling p : List.of(ready(new GeM(3, 1e-6)), ready(new GroupGeM(W, HEADS, 3, 1e-6)), ready(new Attentional(W, HEADS)),
+        ready(new LatentAttention(W, HEADS, 2.0)))) {
       Module module = p.asModule();
       int checked = GradCheck.check(module, () -> p.forward(x).mul(r).sum(), 4);
       assertTrue(checked > 0, p.type() + ": nothing checked");

@@ -1,0 +1,128 @@
+package dev.vlt.models.mae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.models.vit.Vit;
+import dev.vlt.nn.LayerNorm;
+import dev.vlt.nn.Linear;
+import dev.vlt.nn.Patches;
+import dev.vlt.nn.QkvAttention;
+import dev.vlt.nn.RandomMasking;
+import dev.vlt.nn.SinCos;
+import dev.vlt.nn.VitBlock;
+import dev.vlt.nn.VitBlocks;
+import dev.vlt.tensor.Init;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Ops;
+import dev.vlt.tensor.Parameter;
+import dev.vlt.tensor.Trace;
+
+/**
+ * Masked autoencoder (He et al. 2021, facebookresearch/mae's {@code MaskedAutoencoderViT}): a random 75 % of the patches
+ * are removed, a ViT encodes only the visible ones (plus the class token), and a light decoder fills the removed places
+ * with a shared mask token, puts every token back in its place and predicts each patch's pixels. The loss (in
+ * {@code objectives.MaskedPixelLoss}) is taken on the removed patches only.
+ *
+ * <p>Keys are MAE's: the encoder's at the root ({@code patch_embed}, {@code cls_token}, {@code pos_embed}, {@code blocks},
+ * {@code norm}: a timm {@link Vit} without a head), then {@code decoder_embed}, {@code mask_token},
+ * {@code decoder_pos_embed}, {@code decoder_blocks}, {@code decoder_norm}, {@code decoder_pred}. Both position tables are
+ * MAE's fixed 2-D sin-cos, frozen parameters that checkpoints carry.
+ */
+public final class Mae extends Module {
+  private final MaeConfig cfg;
+  private final Vit encoder;
+  private final RandomMasking masking;
+  private final Linear decoderEmbed;
+  private final Parameter maskToken;
+  private final Parameter decoderPosEmbed;
+  private final VitBlocks decoderBlocks;
+  private final LayerNorm decoderNorm;
+  private final Linear decoderPred;
+
+  public Mae(MaeConfig cfg) {
+    this.cfg = cfg;
+    int wd = cfg.decoderWidth();
+    encoder = inline(new Vit(cfg.encoder()));
+    masking = new RandomMasking(cfg.maskRatio());
+    decoderEmbed = child("decoder_embed", new Linear(cfg.width(), wd));                  // [Wd, W]
+    maskToken = param("mask_token", Init.normal(0.02), 1, 1, wd);
+    decoderPosEmbed = param("decoder_pos_embed", new Init.Values(SinCos.grid2d(wd, cfg.grid(), true)), 1, 1 + cfg.patches(), wd);
+    decoderPosEmbed.setFrozen(true);                                                       // fixed, as the encoder's
+    decoderBlocks = child("decoder_blocks",
+        new VitBlocks(wd, cfg.decoderDepth(), cfg.decoderHeads(), cfg.mlpRatio(), QkvAttention.Bias.QKV, 0.0));
+    decoderNorm = child("decoder_norm", new LayerNorm(wd, VitBlock.LAYER_NORM_EPS));
+    decoderPred = child("decoder_pred", new Linear(wd, cfg.patchDim()));                  // [p·p·C, Wd]
+  }
+
+  /**
+   * images [B, C, S, S], noise [B, L] (small noise = kept; {@link RandomMasking#noise} draws it from a seed) → latent,
+   * prediction [B, L, p·p·C] and mask. Traces MAE's intermediates under {@code encoder.} and {@code decoder.}.
+   */
+  public MaeOutput forward(NDArray images, NDArray noise, Trace trace) {
+    Encoded enc = encode(images, noise, trace);
+    NDArray pred = decode(enc.latent(), enc.masking().idsRestore(), trace);
+    return new MaeOutput(enc.latent(), pred, enc.masking());
+  }
+
+  /** The encoder's output [B, 1 + K, W] and the masking that chose its K patches. */
+  public record Encoded(NDArray latent, RandomMasking.Masked masking) {}
+
+  /** MAE's {@code forward_encoder}: embed, mask, prepend the class token, encode the visible patches. */
+  public Encoded encode(NDArray images, NDArray noise, Trace trace) {
+    Trace t = trace.prefixed("encoder.");
+    NDArray x = encoder.embed().patches(images, t);                                       // [B, L, W], + pos_embed[:, 1:]
+    t.put("masking_in", x);
+    RandomMasking.Masked masked = masking.apply(x, noise);
+    t.put("x_masked", masked.kept());                                                     // [B, K, W]
+    x = encoder.embed().prependClass(masked.kept());                                      // [B, 1+K, W]: cls gets pos row 0
+    t.put("blocks_in", x);
+    NDArray latent = encoder.encode(x, t);                                                // blocks, norm
+    trace.put("latent", latent);
+    return new Encoded(latent, masked);
+  }
+
+  /** MAE's {@code forward_decoder}: latent [B, 1 + K, W], idsRestore [B, L] → pixel predictions [B, L, p·p·C]. */
+  public NDArray decode(NDArray latent, NDArray idsRestore, Trace trace) {
+    Trace t = trace.prefixed("decoder.");
+    NDArray y = decoderEmbed.forward(latent);                                             // [B, 1+K, Wd]
+    t.put("embed_out", y);
+    long b = y.getShape().get(0);
+    long k = y.getShape().get(1) - 1;
+    long l = idsRestore.getShape().get(1);
+    long wd = y.getShape().get(2);
+    NDArray maskTokens = maskToken.value().broadcast(b, l - k, wd);                       // [B, L-K, Wd]
+    NDArray shuffled = NDArrays.concat(new NDList(y.get(new NDIndex(":, 1:")), maskTokens), 1); // [B, L, Wd], shuffled order
+    NDArray restored = Ops.gatherRows(shuffled, idsRestore);                             // [B, L, Wd], image order
+    NDArray x = NDArrays.concat(new NDList(y.get(new NDIndex(":, :1")), restored), 1).add(decoderPosEmbed.value());
+    t.put("blocks_in", x);                                                                // [B, 1+L, Wd]
+    x = decoderBlocks.forward(x, (i, out) -> t.put("block." + i + "_out", out));
+    x = decoderNorm.forward(x);
+    t.put("norm_out", x);
+    x = decoderPred.forward(x);                                                           // [B, 1+L, p·p·C]
+    t.put("pred_full", x);
+    NDArray pred = x.get(new NDIndex(":, 1:"));                                           // drop the class token's row
+    trace.put("pred", pred);
+    return pred;
+  }
+
+  /** images [B, C, S, S] → the pixel targets [B, L, p·p·C], in the prediction's order. */
+  public NDArray patchify(NDArray images) {
+    return Patches.patchify(images, cfg.patchSize());
+  }
+
+  /** predictions [B, L, p·p·C] → images [B, C, S, S] (e.g. for a reconstruction grid). */
+  public NDArray unpatchify(NDArray patches) {
+    return Patches.unpatchify(patches, cfg.patchSize(), cfg.inChans());
+  }
+
+  /** The encoder as a timm ViT (its keys are this model's root keys), e.g. to fine-tune or probe it. */
+  public Vit encoder() {
+    return encoder;
+  }
+
+  public MaeConfig config() {
+    return cfg;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.vlt.nn;
+
+import ai.djl.ndarray.NDArray;
+import dev.vlt.tensor.Module;
+
+/**
+ * A post-norm layer that also attends to another sequence, as torchmultimodal's TransformerCrossAttentionLayer (and the
+ * BERT decoder layer ALBEF fuses with): x = LN(x + self-attn(x)), x = LN(x + cross-attn(x → kv)), x = LN(x + FFN(x)).
+ * Children {@code attention}, {@code cross_attention}, {@code feedforward} and one layer norm after each.
+ */
+public final class PostNormCrossBlock extends Module {
+  private final QkvAttention attention;
+  private final QkvAttention crossAttention;
+  private final SequentialMlp feedforward;
+  private final LayerNorm attentionNorm;
+  private final LayerNorm crossAttentionNorm;
+  private final LayerNorm feedforwardNorm;
+
+  /** @param kvWidth the width of the attended sequence */
+  public PostNormCrossBlock(int width, int heads, int hidden, int kvWidth, double eps) {
+    attention = child("attention", QkvAttention.torchmultimodal(width, heads));
+    crossAttention = child("cross_attention", QkvAttention.torchmultimodal(width, heads, kvWidth));
+    feedforward = child("feedforward", new SequentialMlp(width, hidden, Activation.GELU));
+    attentionNorm = child("attention_layernorm", new LayerNorm(width, eps));
+    crossAttentionNorm = child("cross_attention_layernorm", new LayerNorm(width, eps));
+    feedforwardNorm = child("feedforward_layernorm", new LayerNorm(width, eps));
+  }
+
+  /**
+   * x: [B, L, W] attending to kv: [B, S, Wkv]. Masks are additive: {@code selfMask} broadcastable to [B, heads, L, L],
+   * {@code crossMask} to [B, heads, L, S]; either may be null.
+   */
+  public NDArray forward(NDArray x, NDArray selfMask, NDArray kv, NDArray crossMask) {
+    x = attentionNorm.forward(x.add(attention.forward(x, selfMask)));
+    x = crossAttentionNorm.forward(x.add(crossAttention.forward(x, kv, crossMask)));
+    return feedforwardNorm.forward(x.add(feedforward.forward(x)));
+  }
+}
