@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.analysis.HeadStats;
 import dev.vlt.analysis.ModalityAnalysis;
 import dev.vlt.analysis.ModalityAnalyzer;
-import dev.vlt.analysis.ModelInputs;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.analysis.Pairs;
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.shapes.ShapesWorldConfig;

@@ -1,5 +1,7 @@
 package dev.vlt.analysis;
 
+import dev.vlt.infer.ModelInputs;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;

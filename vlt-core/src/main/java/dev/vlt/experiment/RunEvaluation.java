@@ -1,6 +1,6 @@
 package dev.vlt.experiment;
 
-import dev.vlt.analysis.ModelInputs;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.eval.Labeled;
 import dev.vlt.eval.LinearProbe;
 import dev.vlt.eval.Retrieval;

@@ -1,19 +1,16 @@
 package dev.vlt.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.shapes.Combo;
 import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
 import dev.vlt.eval.ZeroShot;
+import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.data.image.Raster8;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.ContrastiveModel;
-import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +27,10 @@ public final class ShapesZeroShot implements Evaluator {
   private static final int CHUNK = 128;
 
   private final ContrastiveModel model;
-  private final Tokenizer tokenizer;
-  private final PreprocessConfig preprocess;
+  private final ModelInputs inputs;
   private final ShapesWorld world;
   private final int images;
-  private final Map<Split, float[]> pixels = new LinkedHashMap<>();
+  private final Map<Split, List<Raster8>> rendered = new LinkedHashMap<>();
   private final Map<Split, int[]> labels = new LinkedHashMap<>();
 
   /** @param worldConfig the training world's config; evaluation renders {@code images} one-object images per split */
@@ -42,8 +38,7 @@ public final class ShapesZeroShot implements Evaluator {
       int images) {
     if (images < 1) throw new IllegalArgumentException("zero-shot evaluation needs at least one image, got " + images);
     this.model = model;
-    this.tokenizer = tokenizer;
-    this.preprocess = preprocess;
+    this.inputs = new ModelInputs(new EvalTransform(preprocess), tokenizer, CHUNK);  // rendered at the model's size: no resize
     this.world = new ShapesWorld(worldConfig.withObjects(1, 1).withImageSize(preprocess.imageSize()));
     this.images = images;
   }
@@ -51,9 +46,9 @@ public final class ShapesZeroShot implements Evaluator {
   @Override
   public Map<String, Double> evaluate() {
     List<String> names = ShapesWorld.classNames();
-    float[][] classes = embedTexts(ShapesWorld.classPrompts());
-    float[][] val = embedImages(Split.VAL);
-    float[][] test = embedImages(Split.TEST);
+    float[][] classes = inputs.embedTexts(model, ShapesWorld.classPrompts());
+    float[][] val = inputs.embedImages(model, render(Split.VAL));
+    float[][] test = inputs.embedImages(model, render(Split.TEST));
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("val_top1", top1(val, classes, labels.get(Split.VAL), names));
     out.put("test_top1", top1(test, classes, labels.get(Split.TEST), names));
@@ -81,51 +76,18 @@ public final class ShapesZeroShot implements Evaluator {
     return ZeroShot.evaluate(images, classes, y, names, ZeroShot.CLIP_LOGIT_SCALE).metrics().top1();
   }
 
-  private float[][] embedTexts(List<String> prompts) {
-    long[][] ids = tokenizer.tokenize(prompts);
-    long[] flat = new long[ids.length * ids[0].length];
-    for (int i = 0; i < ids.length; i++) System.arraycopy(ids[i], 0, flat, i * ids[0].length, ids[0].length);
-    try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.open(); NDManager m = NDManager.newBaseManager()) {
-      NDArray t = m.create(flat, new Shape(ids.length, ids[0].length)).toType(DataType.INT64, false);
-      return rows(model.encodeText(t, true), ids.length);
-    }
-  }
-
-  private float[][] embedImages(Split split) {
-    int s = preprocess.imageSize();
-    int plane = 3 * s * s;
-    float[] px = pixels.computeIfAbsent(split, k -> render(k, plane));
-    float[][] out = new float[images][];
-    for (int from = 0; from < images; from += CHUNK) {
-      int n = Math.min(CHUNK, images - from);
-      float[] chunk = java.util.Arrays.copyOfRange(px, from * plane, (from + n) * plane);
-      try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.open(); NDManager m = NDManager.newBaseManager()) {
-        float[][] f = rows(model.encodeImage(m.create(chunk, new Shape(n, 3, s, s)), true), n);
-        System.arraycopy(f, 0, out, from, n);
+  /** The split's images, rendered once and kept. */
+  private List<Raster8> render(Split split) {
+    return rendered.computeIfAbsent(split, k -> {
+      List<Raster8> out = new ArrayList<>(images);
+      int[] y = new int[images];
+      for (int i = 0; i < images; i++) {
+        ShapesSample sample = world.sample(k, i);
+        out.add(new Raster8(sample.imageSize(), sample.imageSize(), 3, sample.rgbBytes()));
+        y[i] = sample.label();
       }
-    }
-    return out;
-  }
-
-  /** The split's images, rendered once and kept: [images, 3, S, S] normalised. */
-  private float[] render(Split split, int plane) {
-    float[] px = new float[images * plane];
-    int[] y = new int[images];
-    for (int i = 0; i < images; i++) {
-      ShapesSample sample = world.sample(split, i);
-      float[] one = preprocess.normalize(sample.pixels());  // rendered at the model's size: resize and crop are no-ops
-      System.arraycopy(one, 0, px, i * plane, plane);
-      y[i] = sample.label();
-    }
-    labels.put(split, y);
-    return px;
-  }
-
-  private static float[][] rows(NDArray features, int n) {
-    float[] flat = features.toFloatArray();
-    int d = flat.length / n;
-    List<float[]> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) out.add(java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d));
-    return out.toArray(new float[0][]);
+      labels.put(k, y);
+      return out;
+    });
   }
 }

@@ -14,6 +14,7 @@ import dev.vlt.eval.Retrieval;
 import dev.vlt.eval.RetrievalMetrics;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.eval.ZeroShotMetrics;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.ContrastiveModel;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
@@ -60,7 +61,7 @@ public final class ValEvaluation implements Evaluator {
       while (images.size() < maxSamples && run.hasNext()) {
         try (NDScope scope = new NDScope()) {
           Batch b = run.next();
-          float[][] rows = rows(model.encodeImage(b.images(), true).toFloatArray(), b.size());
+          float[][] rows = ModelInputs.rows(model.encodeImage(b.images(), true));
           for (int i = 0; i < b.size() && images.size() < maxSamples; i++) {
             images.add(rows[i]);
             captions.add(b.captions().get(i));
@@ -71,11 +72,12 @@ public final class ValEvaluation implements Evaluator {
     }
     Map<String, Double> out = new LinkedHashMap<>();
     if (images.size() < 2) return out;
+    ModelInputs inputs = new ModelInputs(new EvalTransform(preprocess), tokenizer, BATCH);
     float[][] img = images.toArray(new float[0][]);
     if (captions.stream().noneMatch(String::isEmpty)) {
       int[] owner = new int[img.length];
       for (int i = 0; i < owner.length; i++) owner[i] = i;
-      RetrievalMetrics r = Retrieval.evaluate(img, embedTexts(captions), owner, 1, 5);
+      RetrievalMetrics r = Retrieval.evaluate(img, inputs.embedTexts(model, captions), owner, 1, 5);
       out.put("val_image_to_text_r1", r.imageToText().get("R@1"));
       out.put("val_image_to_text_r5", r.imageToText().get("R@5"));
       out.put("val_text_to_image_r1", r.textToImage().get("R@1"));
@@ -85,7 +87,7 @@ public final class ValEvaluation implements Evaluator {
     int[] rows = java.util.stream.IntStream.range(0, labels.size()).filter(i -> labels.get(i) >= 0).toArray();
     if (!classes.isEmpty() && rows.length > 0) {
       List<float[][]> perClass = new ArrayList<>();
-      for (String c : classes) perClass.add(embedTexts(Templates.fill(templates, c.replace('_', ' '))));
+      for (String c : classes) perClass.add(inputs.embedTexts(model, Templates.fill(templates, c.replace('_', ' '))));
       float[][] selected = new float[rows.length][];
       int[] y = new int[rows.length];
       for (int i = 0; i < rows.length; i++) {
@@ -96,25 +98,6 @@ public final class ValEvaluation implements Evaluator {
       out.put("val_zeroshot_top1", z.top1());
       out.put("val_zeroshot_top5", z.top5());
     }
-    return out;
-  }
-
-  private float[][] embedTexts(List<String> texts) {
-    float[][] out = new float[texts.size()][];
-    for (int from = 0; from < texts.size(); from += BATCH) {
-      List<String> chunk = texts.subList(from, Math.min(texts.size(), from + BATCH));
-      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
-        float[][] rows = rows(model.encodeText(m.create(tokenizer.tokenize(chunk)), true).toFloatArray(), chunk.size());
-        System.arraycopy(rows, 0, out, from, rows.length);
-      }
-    }
-    return out;
-  }
-
-  private static float[][] rows(float[] flat, int n) {
-    int d = flat.length / n;
-    float[][] out = new float[n][];
-    for (int i = 0; i < n; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
     return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vlt.analysis;
 
+import dev.vlt.infer.ModelInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,28 +1,36 @@
-package dev.vlt.analysis;
+package dev.vlt.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.vlt.data.image.EvalTransform;
+import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
-import dev.vlt.models.ContrastiveModel;
+import dev.vlt.models.ImageEmbedding;
+import dev.vlt.models.TextEmbedding;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A model's eval inputs — images through its eval preprocessing, texts through its tokenizer — and batched, normalised
- * embeddings from any {@link ContrastiveModel} (the same path as {@code dev.vlt.infer.Embedder}, which is bound to CLIP
- * model folders).
+ * A model's eval inputs — images through its preprocessing, texts through its tokenizer — and batched, normalised
+ * embeddings from any model with the embedding capabilities. The one batching loop behind {@link Embedder}, the
+ * evaluations during training and the experiments' analysis.
  */
 public final class ModelInputs {
-  private final EvalTransform transform;
-  private final Tokenizer tokenizer;
+  private final ImageTransform transform;
+  private final Supplier<Tokenizer> tokenizer;
   private final int batchSize;
 
-  public ModelInputs(EvalTransform transform, Tokenizer tokenizer, int batchSize) {
+  public ModelInputs(ImageTransform transform, Tokenizer tokenizer, int batchSize) {
+    this(transform, () -> tokenizer, batchSize);
+  }
+
+  /** @param tokenizer asked for the tokenizer when a text is first tokenized (embedding images never needs one) */
+  public ModelInputs(ImageTransform transform, Supplier<Tokenizer> tokenizer, int batchSize) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     this.transform = transform;
     this.tokenizer = tokenizer;
@@ -40,11 +48,11 @@ public final class ModelInputs {
 
   /** texts → token ids [N, context] in {@code manager}. */
   public NDArray ids(NDManager manager, List<String> texts) {
-    return manager.create(tokenizer.tokenize(texts));
+    return manager.create(tokenizer.get().tokenize(texts));
   }
 
   /** L2-normalised image embeddings [N][E], in input order. */
-  public float[][] embedImages(ContrastiveModel model, List<Raster8> images) {
+  public float[][] embedImages(ImageEmbedding model, List<Raster8> images) {
     float[][] out = new float[images.size()][];
     for (int from = 0; from < images.size(); from += batchSize) {
       List<Raster8> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
@@ -56,7 +64,7 @@ public final class ModelInputs {
   }
 
   /** L2-normalised text embeddings [N][E], in input order. */
-  public float[][] embedTexts(ContrastiveModel model, List<String> texts) {
+  public float[][] embedTexts(TextEmbedding model, List<String> texts) {
     float[][] out = new float[texts.size()][];
     for (int from = 0; from < texts.size(); from += batchSize) {
       List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
@@ -68,11 +76,18 @@ public final class ModelInputs {
   }
 
   /** Rows of features [n, E] into out[from .. from + n). */
-  static void copyRows(NDArray features, float[][] out, int from) {
+  public static void copyRows(NDArray features, float[][] out, int from) {
     int n = (int) features.getShape().get(0);
     int d = (int) features.getShape().get(1);
-    float[] flat = features.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    float[] flat = features.toType(DataType.FLOAT32, false).toFloatArray();
     for (int i = 0; i < n; i++) out[from + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+  }
+
+  /** Features [n, E] as host rows. */
+  public static float[][] rows(NDArray features) {
+    float[][] out = new float[(int) features.getShape().get(0)][];
+    copyRows(features, out, 0);
+    return out;
   }
 
   public int batchSize() {
@@ -80,7 +95,7 @@ public final class ModelInputs {
   }
 
   public Tokenizer tokenizer() {
-    return tokenizer;
+    return tokenizer.get();
   }
 
   public int imageSize() {
