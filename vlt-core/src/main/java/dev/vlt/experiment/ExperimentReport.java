@@ -46,10 +46,40 @@ public final class ExperimentReport {
 
   private static final int SMOOTH = 10;
 
+  /** Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom (beyond: the normal 1.96). */
+  private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+      2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+
+  /**
+   * A paired difference over seeds (this run minus the reference run, seed by seed): its mean and 95 % t-interval.
+   * With one seed there is no interval (NaN bounds).
+   */
+  record Paired(double mean, double lo, double hi, int n) {
+    static Paired of(List<Double> a, List<Double> b) {
+      List<Double> d = new ArrayList<>();
+      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+        if (Double.isFinite(a.get(i)) && Double.isFinite(b.get(i))) d.add(a.get(i) - b.get(i));
+      }
+      Stat st = Stat.of(d);
+      if (st.n() < 2) return new Paired(st.mean(), Double.NaN, Double.NaN, st.n());
+      double t = st.n() - 1 <= T975.length ? T975[st.n() - 2] : 1.96;
+      double half = t * st.std() / Math.sqrt(st.n());
+      return new Paired(st.mean(), st.mean() - half, st.mean() + half, st.n());
+    }
+
+    /** What the interval says: a direction when it excludes 0, else the largest difference it leaves possible. */
+    String verdict() {
+      if (n < 2) return "one seed: no interval";
+      if (lo > 0) return "higher (the interval excludes 0)";
+      if (hi < 0) return "lower (the interval excludes 0)";
+      return String.format(Locale.ROOT, "no difference detectable above %.3f", Math.max(Math.abs(lo), Math.abs(hi)));
+    }
+  }
+
   private ExperimentReport() {}
 
-  static Written write(ExperimentSpec spec, String dataDescription, int vocab, List<RunResult> results, Path out)
-      throws IOException {
+  static Written write(ExperimentSpec spec, String dataDescription, int vocab, List<RunResult> results, Path out,
+      double wallMinutes) throws IOException {
     Files.createDirectories(out);
     List<String> runs = spec.runs().stream().map(ExperimentSpec.RunSpec::name).toList();
     List<String> columns = new ArrayList<>(new LinkedHashSet<>(results.stream().flatMap(r -> r.metrics().keySet().stream()).toList()));
@@ -84,7 +114,9 @@ public final class ExperimentReport {
         .append("; seeds ").append(b.seeds()).append(". Tokenizer: byte-level BPE of ").append(vocab)
         .append(" tokens trained on the training captions, context ").append(spec.contextLength())
         .append(". For a given seed every run sees the same pairs in the same order and starts from weights drawn with that seed.")
-        .append(" Cells are mean ± sample standard deviation over the ").append(b.seeds().size()).append(" seeds.\n\n");
+        .append(" Cells are mean ± sample standard deviation over the ").append(b.seeds().size()).append(" seeds.")
+        .append(String.format(Locale.ROOT, " Wall time of the whole experiment: %.1f min on 2 cores (load average %.1f at the end).%n%n",
+            wallMinutes, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     List<String> header = new ArrayList<>(List.of("run"));
     header.addAll(columns);
     header.addAll(List.of("params (shared)", "samples/s"));
@@ -110,6 +142,7 @@ public final class ExperimentReport {
       md.append("pool p = the learned GeM exponent (mean over GGeM's groups), pool p spread = max − min over the groups. ");
     }
     md.append("samples/s is training throughput on a shared 2-core machine (noisy).\n\n");
+    appendPaired(md, runs, columns, results);
     md.append("![training loss](curves.png)\n\n");
     md.append("Every run's own curve, numbered by config (");
     for (int i = 0; i < runs.size(); i++) md.append(i == 0 ? "" : ", ").append(i + 1).append(" = ").append(runs.get(i));
@@ -143,6 +176,41 @@ public final class ExperimentReport {
     Files.writeString(jsonFile, json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(json, spec, results, runs, columns)) + "\n",
         StandardCharsets.UTF_8);
     return new Written(mdFile, jsonFile, plots);
+  }
+
+  /**
+   * Every run against the first (the reference), metric by metric: the mean over seeds of the seed-by-seed difference
+   * with its 95 % t-interval, so a comparison says what the seeds can resolve rather than only whether means differ.
+   */
+  private static void appendPaired(StringBuilder md, List<String> runs, List<String> columns, List<RunResult> results) {
+    if (runs.size() < 2) return;
+    String ref = runs.get(0);
+    List<Long> seeds = results.stream().filter(r -> r.run().equals(ref)).map(RunResult::seed).toList();
+    List<List<String>> rows = new ArrayList<>();
+    for (String run : runs.subList(1, runs.size())) {
+      for (String c : columns) {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (long seed : seeds) {
+          a.add(metric(results, run, seed, c));
+          b.add(metric(results, ref, seed, c));
+        }
+        Paired p = Paired.of(a, b);
+        if (p.n() == 0) continue;
+        rows.add(List.of(run, c, String.format(Locale.ROOT, "%+.3f", p.mean()),
+            p.n() < 2 ? "—" : String.format(Locale.ROOT, "[%+.3f, %+.3f]", p.lo(), p.hi()), Integer.toString(p.n()), p.verdict()));
+      }
+    }
+    md.append("## Paired differences against ").append(ref).append("\n\n")
+        .append("Per seed, run minus ").append(ref).append(" (the same data order and initial draw); mean over seeds with a ")
+        .append("95 % t-interval. An interval that contains 0 means the seeds cannot tell the two apart at that size.\n\n");
+    md.append(MarkdownTable.render(List.of("run", "metric", "mean difference", "95 % interval", "seeds", "what the seeds say"), rows))
+        .append('\n');
+  }
+
+  private static double metric(List<RunResult> results, String run, long seed, String column) {
+    return results.stream().filter(r -> r.run().equals(run) && r.seed() == seed).findFirst()
+        .map(r -> r.metrics().getOrDefault(column, Double.NaN)).orElse(Double.NaN);
   }
 
   /** Mean of the last {@link #SMOOTH} steps at each step: {steps 1..n, values}. */

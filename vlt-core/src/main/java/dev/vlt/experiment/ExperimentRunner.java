@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.analysis.ModalityAnalysis;
 import dev.vlt.analysis.ModalityAnalyzer;
-import dev.vlt.analysis.ModelInputs;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.analysis.Pairs;
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.models.Architectures;
@@ -47,6 +47,7 @@ public final class ExperimentRunner {
   public static ExperimentReport.Written run(ExperimentSpec spec, Path out, boolean saveModels, Consumer<String> log)
       throws IOException {
     Engines.ensureStarted();
+    long start = System.nanoTime();
     int imageSize = imageSize(spec);
     ExperimentData data = ExperimentData.open(spec.data(), imageSize);
     log.accept("data: " + data.description());
@@ -91,7 +92,7 @@ public final class ExperimentRunner {
         if (!saveModels) Checkpoints.deleteTree(dir.resolve(TrainRun.MODEL));
       }
     }
-    return ExperimentReport.write(spec, data.description(), bpe.vocabSize(), results, out);
+    return ExperimentReport.write(spec, data.description(), bpe.vocabSize(), results, out, (System.nanoTime() - start) / 60e9);
   }
 
   /**

@@ -84,6 +84,20 @@ class ExperimentSpecTest {
   }
 
   @Test
+  void pairedDifferencesGiveATIntervalAndSayWhatTheSeedsResolve() {
+    ExperimentReport.Paired wide = ExperimentReport.Paired.of(List.of(1.0, 2.0, 3.0), List.of(0.0, 0.0, 0.0));
+    assertEquals(2.0, wide.mean(), 1e-12);
+    assertEquals(2.0 - 4.303 / Math.sqrt(3), wide.lo(), 1e-9, "t(0.975, 2) = 4.303, sd 1");
+    assertEquals("no difference detectable above 4.484", wide.verdict());
+    ExperimentReport.Paired tight = ExperimentReport.Paired.of(List.of(0.50, 0.52, 0.51, 0.53, 0.49), List.of(0.40, 0.41, 0.40, 0.42, 0.39));
+    assertTrue(tight.lo() > 0, tight.toString());
+    assertEquals("higher (the interval excludes 0)", tight.verdict());
+    assertEquals(4, ExperimentReport.Paired.of(List.of(1.0, Double.NaN, 2.0, 3.0, 4.0), List.of(0.0, 0.0, 0.0, 0.0, 0.0)).n(),
+        "a seed missing the metric is left out of the pairs");
+    assertEquals("one seed: no interval", ExperimentReport.Paired.of(List.of(1.0), List.of(0.0)).verdict());
+  }
+
+  @Test
   void meanAndSampleSpread() {
     ExperimentReport.Stat s = ExperimentReport.Stat.of(List.of(1.0, 2.0, 3.0));
     assertEquals(2.0, s.mean(), 1e-12);
