@@ -11,11 +11,9 @@ import dev.vlt.data.DataSource;
 import dev.vlt.data.DataSources;
 import dev.vlt.data.Sample;
 import dev.vlt.data.SkipReport;
-import dev.vlt.data.image.BadImageException;
 import dev.vlt.data.image.Raster8;
 import dev.vlt.report.ContactSheet;
 import java.awt.image.BufferedImage;
-import java.nio.file.NoSuchFileException;
 import java.util.Iterator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,16 +122,8 @@ public final class DataPreviewCommand implements Callable<Integer> {
     while (cells.size() < count && it.hasNext()) {
       Sample x = it.next();
       read++;
-      Raster8 image;
-      try {
-        image = x.image().load();
-      } catch (BadImageException e) {
-        skips.skip(SkipReport.Reason.of(e.reason()), x.location(), e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
-        continue;
-      } catch (NoSuchFileException e) {
-        skips.skip(SkipReport.Reason.MISSING_FILE, x.location(), e.getFile());
-        continue;
-      }
+      Raster8 image = x.loadOrSkip(skips);
+      if (image == null) continue;
       List<String> lines = new ArrayList<>();
       lines.add(x.id());
       if (!x.captions().isEmpty()) lines.add(x.captions().get(0) + (x.captions().size() > 1 ? " (+" + (x.captions().size() - 1) + ")" : ""));

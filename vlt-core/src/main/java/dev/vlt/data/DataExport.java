@@ -2,7 +2,6 @@ package dev.vlt.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vlt.data.image.BadImageException;
 import dev.vlt.data.image.Raster8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -54,16 +52,8 @@ public final class DataExport {
       while (written < limit && it.hasNext()) {
         Sample s = it.next();
         seen++;
-        Raster8 image;
-        try {
-          image = s.image().load();
-        } catch (BadImageException e) {
-          skips.skip(SkipReport.Reason.of(e.reason()), s.location(), e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
-          continue;
-        } catch (NoSuchFileException e) {
-          skips.skip(SkipReport.Reason.MISSING_FILE, s.location(), e.getFile());
-          continue;
-        }
+        Raster8 image = s.loadOrSkip(skips);
+        if (image == null) continue;
         if (format == Format.FOLDER && !s.hasLabel()) continue;
         sink.write(written++, png(image), s);
       }

@@ -3,12 +3,9 @@ package dev.vlt.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.vlt.data.image.BadImageException;
 import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
-import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -215,19 +212,8 @@ public final class Loader {
     }
 
     private Prepared prepare(Sample s, int epoch, long index) {
-      Raster8 raster;
-      try {
-        raster = s.image().load();
-      } catch (BadImageException e) {
-        skips.skip(SkipReport.Reason.of(e.reason()), s.location(), e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
-        return new Prepared(s, null, null, null);
-      } catch (NoSuchFileException e) {
-        skips.skip(SkipReport.Reason.MISSING_FILE, s.location(), e.getFile());
-        return new Prepared(s, null, null, null);
-      } catch (IOException e) {
-        skips.skip(SkipReport.Reason.CORRUPT_IMAGE, s.location(), "unreadable: " + e.getMessage());
-        return new Prepared(s, null, null, null);
-      }
+      Raster8 raster = s.loadOrSkip(skips);
+      if (raster == null) return new Prepared(s, null, null, null);
       SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), epoch, index));
       float[] px = spareBuffers.poll();
       if (px == null) px = new float[3 * transform.imageSize() * transform.imageSize()];

@@ -32,4 +32,21 @@ public record Sample(String id, ImageSource image, List<String> captions, int la
   public boolean hasLabel() {
     return label != NO_LABEL;
   }
+
+  /**
+   * The decoded image, or null when it cannot be read: a missing file, bytes that are not a usable image or any other read
+   * error, each recorded in {@code skips} with this sample's location (the loader, previews and exports skip alike).
+   */
+  public Raster8 loadOrSkip(SkipReport skips) {
+    try {
+      return image.load();
+    } catch (dev.vlt.data.image.BadImageException e) {
+      skips.skip(SkipReport.Reason.of(e.reason()), location, e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
+    } catch (java.nio.file.NoSuchFileException e) {
+      skips.skip(SkipReport.Reason.MISSING_FILE, location, e.getFile());
+    } catch (java.io.IOException e) {
+      skips.skip(SkipReport.Reason.CORRUPT_IMAGE, location, "unreadable: " + e.getMessage());
+    }
+    return null;
+  }
 }
