@@ -17,6 +17,12 @@ import dev.vlt.eval.suite.EvalSets;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
 import dev.vlt.models.msclip.MsClip;
+import dev.vlt.analysis.InterModalityFlow;
+import dev.vlt.data.image.Raster8;
+import dev.vlt.data.shapes.ShapesWorld;
+import dev.vlt.data.shapes.Split;
+import dev.vlt.models.meter.Meter;
+import dev.vlt.models.meter.MeterConfig;
 import dev.vlt.report.Plots;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +40,9 @@ import picocli.CommandLine.Option;
     description = {"How close a model's two modalities are, on matched image-caption pairs: the modality gap (centroid",
         "distance, matched and unmatched cosine) and, per attention head of every block both modalities run, the CKA of",
         "the head's output between image and caption and each modality's normalised attention entropy.",
-        "Takes MS-CLIP folders and CLIP folders whose towers have equal width and depth; give --model several times to compare."})
+        "Takes MS-CLIP folders and CLIP folders whose towers have equal width and depth; give --model several times to compare.",
+        "For fusion models (METER) it prints instead, per fusion layer, the inter-modality flow (visual parsing's IMF, for merged",
+        "attention) and the share of each token's attention update that comes from the other modality (every fusion kind)."})
 public final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder; repeat to compare models.")
   List<Path> models;
@@ -62,6 +70,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     threads.apply();
     if (!data.equals("shapes") && !data.equals("emoji")) throw new IllegalArgumentException("--data must be shapes or emoji, got '" + data + "'");
     if (pairs < 2) throw new IllegalArgumentException("--pairs must be at least 2, got " + pairs);
+    if (isFusionModel(models.get(0))) return fusionFlow();
     List<ModalityAnalysis> results = new ArrayList<>();
     for (Path dir : models) {
       try (LoadedModel lm = Models.resolve(dir.toString(), tokenizer)) {
@@ -103,7 +112,64 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static boolean isFusionModel(Path dir) throws java.io.IOException {
+    return Models.folderConfig(dir) instanceof MeterConfig;
+  }
+
+  /** The inter-modality flow per fusion layer of every --model, on ShapesWorld val scenes with their first caption. */
+  private int fusionFlow() throws Exception {
+    if (!data.equals("shapes")) throw new IllegalArgumentException("--data: the fusion analysis reads ShapesWorld scenes (shapes)");
+    List<List<String>> rows = new ArrayList<>();
+    ObjectNode root = new ObjectMapper().createObjectNode().put("pairs", pairs);
+    ArrayNode all = root.putArray("models");
+    for (Path dir : models) {
+      try (LoadedModel lm = Models.resolve(dir.toString(), tokenizer)) {
+        Meter meter = lm.as(Meter.class);
+        int size = lm.preprocess().imageSize();
+        ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(size).withObjects(1, 2));
+        List<Raster8> images = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        world.samples(Split.VAL, 0, pairs).forEach(s -> {
+          images.add(new Raster8(s.imageSize(), s.imageSize(), 3, s.rgbBytes()));
+          texts.add(s.caption());
+        });
+        lm.module().train(false);
+        ModelInputs inputs = new ModelInputs(new EvalTransform(lm.preprocess()), lm::tokenizer, 64);
+        ObjectNode m = all.addObject().put("model", dir.toString()).put("fusion", meter.config().fusion().word());
+        ArrayNode layers = m.putArray("layers");
+        for (InterModalityFlow.Layer l : InterModalityFlow.measure(meter, inputs, images, texts, 64)) {
+          rows.add(List.of(dir.getFileName().toString(), meter.config().fusion().word(), Integer.toString(l.index()), f(l.imf()),
+              f(l.imfUniform()), f(l.shareText()), f(l.shareImage()), f(l.share())));
+          ObjectNode row = layers.addObject().put("layer", l.index());
+          number(row, "imf", l.imf());
+          number(row, "imf_uniform", l.imfUniform());
+          number(row, "share_text", l.shareText());
+          number(row, "share_image", l.shareImage());
+          number(row, "share", l.share());
+        }
+      }
+    }
+    Files.createDirectories(out);
+    Path jsonFile = out.resolve("flow.json");
+    Files.writeString(jsonFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n");
+    if (json) {
+      JsonLines.print(root);
+    } else {
+      System.out.print(MarkdownTable.render(List.of("model", "fusion", "layer", "IMF", "IMF uniform", "share text",
+          "share image", "share"), rows));
+      System.out.println("flow: " + jsonFile.toAbsolutePath());
+    }
+    return 0;
+  }
+
+  /** A figure, or null where it is not defined for the model (NaN is not JSON). */
+  private static void number(ObjectNode o, String key, double v) {
+    if (Double.isNaN(v)) o.putNull(key);
+    else o.put(key, v);
+  }
+
   private static String f(double v) {
+    if (Double.isNaN(v)) return "-";
     return String.format(Locale.ROOT, "%.4f", v);
   }
 

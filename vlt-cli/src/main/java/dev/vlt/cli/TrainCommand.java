@@ -72,6 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--coca-contrastive-loss-weight", paramLabel = "W", description = "CoCa: weight of the contrastive loss (default 1).") Double cocaContrastive;
   @Option(names = "--coca-caption-loss-weight", paramLabel = "W", description = "CoCa: weight of the captioning loss (default 2).") Double cocaCaption;
   @Option(names = "--coca-token-dropout", paramLabel = "P", description = "CoCa: replace this fraction of the tokens the decoder reads at random (default 0).") Double cocaTokenDropout;
+  @Option(names = "--lr-mult", paramLabel = "PREFIX=M", description = "Train parameters whose name starts with PREFIX at M × --lr (repeatable; e.g. METER's cross_modal=5).") java.util.Map<String, Double> lrMult;
+  @Option(names = "--loss-weight", paramLabel = "TERM=W", description = "Weight of a loss term of the task (repeatable; e.g. mlm=0 for METER).") java.util.Map<String, Double> lossWeights;
   @Mixin ThreadsOption threads;
 
   @Override
@@ -177,6 +179,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (cocaContrastive != null) o.put("coca_contrastive_loss_weight", cocaContrastive);
     if (cocaCaption != null) o.put("coca_caption_loss_weight", cocaCaption);
     if (cocaTokenDropout != null) o.put("coca_token_dropout", cocaTokenDropout);
+    if (lrMult != null) lrMult.forEach(o.putObject("lr_mult")::put);
+    if (lossWeights != null) lossWeights.forEach(o.putObject("loss_weights")::put);
     return o;
   }
 

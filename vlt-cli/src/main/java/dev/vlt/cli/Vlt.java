@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
         CaptionCommand.class,
         ExperimentCommand.class,
         AnalyzeCommand.class,
+        MatchCommand.class,
+        VqaCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override

@@ -8,9 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
 import dev.vlt.models.ImageEmbedding;
+import dev.vlt.models.ImageTextMatching;
+import dev.vlt.models.QuestionAnswering;
 import dev.vlt.models.TextEmbedding;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -73,6 +76,44 @@ public final class ModelInputs {
       }
     }
     return out;
+  }
+
+  /** P(match) of image i with text i, in input order, from a model with an ITM head. */
+  public float[] match(ImageTextMatching model, List<Raster8> images, List<String> texts) {
+    checkPairs(images, texts);
+    float[] out = new float[images.size()];
+    for (int from = 0; from < images.size(); from += batchSize) {
+      int to = Math.min(images.size(), from + batchSize);
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        NDArray ids = ids(m, texts.subList(from, to));
+        NDArray p = model.matchProbability(pixels(m, images.subList(from, to)), ids, attention(ids));
+        System.arraycopy(p.toType(DataType.FLOAT32, false).toFloatArray(), 0, out, from, to - from);
+      }
+    }
+    return out;
+  }
+
+  /** The answer to question i about image i, in input order, from a model that answers questions. */
+  public List<QuestionAnswering.Answer> answer(QuestionAnswering model, List<Raster8> images, List<String> questions) {
+    checkPairs(images, questions);
+    List<QuestionAnswering.Answer> out = new ArrayList<>(images.size());
+    for (int from = 0; from < images.size(); from += batchSize) {
+      int to = Math.min(images.size(), from + batchSize);
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        NDArray ids = ids(m, questions.subList(from, to));
+        out.addAll(model.answer(pixels(m, images.subList(from, to)), ids, attention(ids), tokenizer.get()));
+      }
+    }
+    return out;
+  }
+
+  /** ids [N, L] → [N, L] int64: 1 for a token, 0 for the tokenizer's padding. */
+  public NDArray attention(NDArray ids) {
+    return ids.neq(tokenizer.get().padId()).toType(DataType.INT64, false);
+  }
+
+  private static void checkPairs(List<Raster8> images, List<String> texts) {
+    if (images.size() != texts.size()) throw new IllegalArgumentException(images.size() + " images for " + texts.size() + " texts");
   }
 
   /** Rows of features [n, E] into out[from .. from + n). */

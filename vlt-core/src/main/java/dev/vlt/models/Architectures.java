@@ -1,10 +1,16 @@
 package dev.vlt.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vlt.models.albef.AlbefRetrieval;
+import dev.vlt.models.albef.AlbefRetrievalConfig;
+import dev.vlt.models.albef.AlbefVqa;
+import dev.vlt.models.albef.AlbefVqaConfig;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
+import dev.vlt.models.meter.Meter;
+import dev.vlt.models.meter.MeterConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import java.util.List;
@@ -24,7 +30,20 @@ public final class Architectures {
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+  public static final Architecture ALBEF = new Architecture(AlbefRetrievalConfig.ARCH, "ALBEF",
+      "Li et al. 2021: ViT and BERT aligned contrastively, then fused by text-side cross-attention for image-text matching "
+          + "(torchmultimodal's ALBEF for retrieval)",
+      AlbefRetrieval.class, AlbefRetrievalConfig::fromJson, List.of("albef"));
+  public static final Architecture ALBEF_VQA = new Architecture(AlbefVqaConfig.ARCH, "ALBEF-VQA",
+      "Li et al. 2021: ALBEF's encoders and an answer decoder that ranks candidate answers (torchmultimodal's ALBEF for VQA)",
+      AlbefVqa.class, AlbefVqaConfig::fromJson, List.of("albef-vqa"));
+
+  public static final Architecture METER = new Architecture(MeterConfig.ARCH, "METER",
+      "Dou et al. 2022: an image tower and a text tower fused by merged attention, co-attention or text-side "
+          + "cross-attention, with matching, answer-classification and masked-language heads over the pooled pair",
+      Meter.class, MeterConfig::fromJson, List.of("meter"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER);
 
   private Architectures() {}
 

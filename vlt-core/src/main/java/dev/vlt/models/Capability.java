@@ -21,9 +21,14 @@ public record Capability<T>(String name, String action, Class<T> type) {
       new Capability<>("image-text-similarity", "score images against texts (zero-shot classification, retrieval)",
           ContrastiveModel.class);
   public static final Capability<CaptionModel> CAPTIONING = new Capability<>("captioning", "write captions", CaptionModel.class);
+  public static final Capability<ImageTextMatching> IMAGE_TEXT_MATCHING = new Capability<>("image-text-matching",
+      "score whether a text matches an image (an ITM head over fused image and text)", ImageTextMatching.class);
+  public static final Capability<QuestionAnswering> QUESTION_ANSWERING = new Capability<>("question-answering",
+      "answer questions about images (VQA)", QuestionAnswering.class);
 
   /** Every capability, in the order {@code vlt models} lists them. */
-  public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING);
+  public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
+      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

@@ -26,4 +26,8 @@ public final class PostNormBlock extends Module {
     x = attentionNorm.forward(x.add(attention.forward(x, mask)));
     return feedforwardNorm.forward(x.add(feedforward.forward(x)));
   }
+
+  public QkvAttention attention() {
+    return attention;
+  }
 }

@@ -35,4 +35,16 @@ public final class PostNormCrossBlock extends Module {
     x = crossAttentionNorm.forward(x.add(crossAttention.forward(x, kv, crossMask)));
     return feedforwardNorm.forward(x.add(feedforward.forward(x)));
   }
+
+  public QkvAttention attention() {
+    return attention;
+  }
+
+  public QkvAttention crossAttention() {
+    return crossAttention;
+  }
+
+  public LayerNorm attentionNorm() {
+    return attentionNorm;
+  }
 }

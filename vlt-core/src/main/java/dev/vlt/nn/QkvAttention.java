@@ -100,16 +100,37 @@ public final class QkvAttention extends Module {
    * timm's fused layout takes Wkv = W.
    */
   public NDArray forward(NDArray q, NDArray kv, NDArray mask) {
-    if (qkv == null) {
-      return out.forward(Ops.attention(query.forward(q), key.forward(kv), value.forward(kv), heads, mask));
-    }
+    NDArray[] p = project(q, kv);
+    return out.forward(Ops.attention(p[0], p[1], p[2], heads, mask));
+  }
+
+  /**
+   * Where {@link #forward} attends: the softmax weights [B, heads, L, S] of queries q [B, L, W] over keys kv [B, S, Wkv],
+   * for inspection (how much attention crosses modalities).
+   */
+  public NDArray weights(NDArray q, NDArray kv, NDArray mask) {
+    NDArray[] p = project(q, kv);
+    return Ops.attentionWeights(p[0], p[1], heads, mask);
+  }
+
+  /**
+   * The output projection of weights [B, heads, L, S] over kv's values, without the output bias → [B, L, W]. It is linear
+   * in the weights: forward(q, kv, mask) = mix(weights(q, kv, mask), kv) + bias, so splitting the weights by key splits
+   * the attention's update into what each group of keys contributed.
+   */
+  public NDArray mix(NDArray weights, NDArray kv) {
+    NDArray v = project(kv, kv)[2];
+    return Ops.linear(Ops.applyAttention(weights, v), out.weight().value(), null);
+  }
+
+  /** q, k and v: [B, L, W], [B, S, W], [B, S, W]. */
+  private NDArray[] project(NDArray q, NDArray kv) {
+    if (qkv == null) return new NDArray[] {query.forward(q), key.forward(kv), value.forward(kv)};
     NDArray fromQ = fused(q);                                                // [B, L, 3W]
     // cross-attention through a fused projection projects both sequences whole and keeps q of one, k and v of the other
     NDArray fromKv = kv == q ? fromQ : fused(kv);                            // [B, S, 3W]
-    NDArray qs = fromQ.get(new NDIndex("..., :{}", width));
-    NDArray ks = fromKv.get(new NDIndex("..., {}:{}", width, 2 * width));
-    NDArray vs = fromKv.get(new NDIndex("..., {}:", 2 * width));
-    return out.forward(Ops.attention(qs, ks, vs, heads, mask));
+    return new NDArray[] {fromQ.get(new NDIndex("..., :{}", width)), fromKv.get(new NDIndex("..., {}:{}", width, 2 * width)),
+        fromKv.get(new NDIndex("..., {}:", 2 * width))};
   }
 
   /** timm's fused projection x [B, N, W] → [B, N, 3W]; q_bias and v_bias, where present, go around a zero k bias. */

@@ -56,17 +56,31 @@ public final class Ops {
    * its output projection.
    */
   public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+    return applyAttention(attentionWeights(q, k, heads, mask), v);
+  }
+
+  /** The weights {@link #attention} mixes values with: softmax over keys of (q/√d)·kᵀ + mask → [B, heads, L, S]. */
+  public static NDArray attentionWeights(NDArray q, NDArray k, int heads, NDArray mask) {
     long b = q.getShape().get(0);
     long l = q.getShape().get(1);
     long s = k.getShape().get(1);
-    long width = q.getShape().get(2);
-    long d = width / heads;
+    long d = q.getShape().get(2) / heads;
     NDArray qh = div(q.reshape(b, l, heads, d).transpose(0, 2, 1, 3), Math.sqrt(d));          // [B,H,L,d]
     NDArray kh = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1);                              // [B,H,d,S]
-    NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3);                              // [B,H,S,d]
     NDArray scores = qh.matMul(kh);                                                             // [B,H,L,S]
     if (mask != null) scores = scores.add(mask);
-    NDArray out = scores.softmax(-1).matMul(vh);                                                // [B,H,L,d]
+    return scores.softmax(-1);
+  }
+
+  /** Weights [B, heads, L, S] (softmax or any part of it) applied to values v [B, S, W] → head outputs concatenated [B, L, W]. */
+  public static NDArray applyAttention(NDArray weights, NDArray v) {
+    long b = v.getShape().get(0);
+    long s = v.getShape().get(1);
+    long width = v.getShape().get(2);
+    long heads = weights.getShape().get(1);
+    long l = weights.getShape().get(2);
+    NDArray vh = v.reshape(b, s, heads, width / heads).transpose(0, 2, 1, 3);                  // [B,H,S,d]
+    NDArray out = weights.matMul(vh);                                                           // [B,H,L,d]
     return out.transpose(0, 2, 1, 3).reshape(b, l, width);
   }
 

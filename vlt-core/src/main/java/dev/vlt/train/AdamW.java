@@ -22,6 +22,7 @@ public final class AdamW {
 
   private final Map<String, Parameter> params;
   private final Map<String, Double> weightDecay;
+  private final Map<String, Double> lrScale;
   private final Hyper hyper;
   private final NDManager manager;
   private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
@@ -30,8 +31,21 @@ public final class AdamW {
 
   /** @param weightDecay name → decay for each parameter to optimise (see {@link ParamGroups}); others are left alone */
   public AdamW(Map<String, Parameter> params, Map<String, Double> weightDecay, Hyper hyper, NDManager manager) {
+    this(params, weightDecay, Map.of(), hyper, manager);
+  }
+
+  /**
+   * With parameter groups of their own learning rate: parameter n steps at lr·lrScale[n] (1 when absent), its decoupled
+   * decay too, as torch's AdamW does for a group's lr.
+   */
+  public AdamW(Map<String, Parameter> params, Map<String, Double> weightDecay, Map<String, Double> lrScale, Hyper hyper,
+      NDManager manager) {
     this.params = params;
     this.weightDecay = weightDecay;
+    this.lrScale = Map.copyOf(lrScale);
+    for (String n : lrScale.keySet()) {
+      if (!weightDecay.containsKey(n)) throw new IllegalArgumentException("a learning-rate scale for " + n + ", which is not optimised");
+    }
     this.hyper = hyper;
     this.manager = manager;
     for (String n : weightDecay.keySet()) {
@@ -52,14 +66,15 @@ public final class AdamW {
     step++;
     double bc1 = 1 - Math.pow(hyper.beta1(), step);
     double bc2Sqrt = Math.sqrt(1 - Math.pow(hyper.beta2(), step));
-    float stepSize = (float) (lr / bc1);
     try (NoGrad ignored = NoGrad.open()) {
       for (Map.Entry<String, Double> e : weightDecay.entrySet()) {
+        double groupLr = lr * lrScale.getOrDefault(e.getKey(), 1.0);
+        float stepSize = (float) (groupLr / bc1);
         NDArray p = params.get(e.getKey()).value();
         NDArray g = gradients.apply(e.getKey());
         NDArray m = expAvg.get(e.getKey());
         NDArray v = expAvgSq.get(e.getKey());
-        if (e.getValue() != 0) p.muli((float) (1 - lr * e.getValue()));
+        if (e.getValue() != 0) p.muli((float) (1 - groupLr * e.getValue()));
         m.muli((float) hyper.beta1()).addi(g.mul((float) (1 - hyper.beta1())));
         v.muli((float) hyper.beta2()).addi(g.mul(g).muli((float) (1 - hyper.beta2())));
         NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) hyper.eps());

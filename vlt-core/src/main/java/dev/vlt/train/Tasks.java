@@ -2,8 +2,12 @@ package dev.vlt.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.vlt.models.LoadedModel;
+import dev.vlt.models.albef.AlbefRetrieval;
+import dev.vlt.models.albef.AlbefVqa;
 import dev.vlt.models.coca.Coca;
+import dev.vlt.models.meter.Meter;
 import dev.vlt.objectives.CocaLoss;
+import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -14,7 +18,8 @@ import java.util.stream.Collectors;
  */
 public final class Tasks {
   /** What a task is built from. */
-  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer) {}
+  /** @param tokenizer the run's tokenizer, for tasks that tokenize more than the loader's captions (questions, answers) */
+  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer) {}
 
   /** A task's name, what it optimises, and how to build it. */
   public record Entry(String name, String description, Function<Context, Task<?, ?>> factory) {}
@@ -26,7 +31,14 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("albef", "ALBEF: momentum-distilled contrastive loss with a feature queue + matching on mined hard negatives",
+          c -> new AlbefTask(c.model().as(AlbefRetrieval.class), c.config().seed(), c.writer())),
+      new Entry("albef-vqa", "ALBEF VQA: the answer decoder's teacher-forced loss, distilled from its momentum copy",
+          c -> new AlbefVqaTask(c.model().as(AlbefVqa.class), c.tokenizer(), c.config().seed(), c.writer())),
+      new Entry("meter", "METER: masked language modeling + image-text matching (a random image for half the pairs) + VQA "
+          + "answer classification (--loss-weight itm|mlm|vqa=W)",
+          c -> new MeterTask(c.model().as(Meter.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())));
 
   private Tasks() {}
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A whole training run, as written to the run's {@code config.json}. Keys are the {@code vlt train} flags in snake_case
@@ -17,10 +20,13 @@ import dev.vlt.models.ConfigReader;
  * @param tokenizer a tokenizer file or folder to train with instead of the model's own, or null
  * @param trainNumSamples samples per epoch (open_clip's --train-num-samples); 0 until resolved from the source's size
  * @param steps total optimizer steps; 0 means epochs × steps per epoch
+ * @param lrMult learning-rate multipliers by parameter-name prefix (METER trains its fusion and heads 5× faster than its
+ *     towers: {@code {"cross_modal": 5, "itm_score": 5}}); the longest matching prefix applies, others train at 1×
+ * @param lossWeights weights of a task's named loss terms (e.g. {@code {"mlm": 0}}), each task's own default otherwise
  */
 public record TrainConfig(String model, String pretrained, String task, String tokenizer, Data data, int batchSize,
     int accumFreq, long trainNumSamples, int epochs, long steps, Optim optim, boolean lockImage, boolean lockText, long seed,
-    Cadence cadence, Coca coca) {
+    Cadence cadence, Coca coca, Map<String, Double> lrMult, Map<String, Double> lossWeights) {
 
   /**
    * Where batches come from.
@@ -91,6 +97,14 @@ public record TrainConfig(String model, String pretrained, String task, String t
   }
 
   public TrainConfig {
+    lrMult = Collections.unmodifiableMap(new TreeMap<>(lrMult));
+    lossWeights = Collections.unmodifiableMap(new TreeMap<>(lossWeights));
+    lrMult.forEach((k, v) -> {
+      if (k.isEmpty() || !(v > 0) || Double.isInfinite(v)) throw bad("lr_mult", "needs a name prefix and a positive multiplier, got " + k + "=" + v);
+    });
+    lossWeights.forEach((k, v) -> {
+      if (k.isEmpty() || !(v >= 0) || Double.isInfinite(v)) throw bad("loss_weights", "needs a term name and a weight >= 0, got " + k + "=" + v);
+    });
     if (batchSize < 1) throw bad("batch_size", "must be >= 1, got " + batchSize);
     if (accumFreq < 1) throw bad("accum_freq", "must be >= 1, got " + accumFreq);
     if (trainNumSamples != 0 && trainNumSamples < (long) batchSize * accumFreq) {
@@ -154,12 +168,12 @@ public record TrainConfig(String model, String pretrained, String task, String t
     Data d = new Data(data.source(), val, data.valNumSamples(), data.imageKey(), data.captionKey(), data.separator(),
         data.classTemplates(), data.shapesObjects(), data.workers(), data.cropScale(), data.captions());
     return new TrainConfig(model, pretrained, task, tokenizer, d, batchSize, accumFreq, trainNumSamples, epochs, steps, optim,
-        lockImage, lockText, seed, cadence, coca);
+        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights);
   }
 
   private TrainConfig with(long perEpoch, Optim o) {
     return new TrainConfig(model, pretrained, task, tokenizer, data, batchSize, accumFreq, perEpoch, epochs, steps, o,
-        lockImage, lockText, seed, cadence, coca);
+        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights);
   }
 
   /** The run's config from JSON; absent keys take the defaults, unknown keys are an error naming them. */
@@ -194,9 +208,23 @@ public record TrainConfig(String model, String pretrained, String task, String t
         r.getInt("zeroshot_frequency", 1), r.getInt("log_every_n_steps", 50));
     Coca coca = new Coca(r.getDouble("coca_contrastive_loss_weight", 1.0), r.getDouble("coca_caption_loss_weight", 2.0),
         r.getDouble("coca_token_dropout", 0));
+    Map<String, Double> lrMult = numbers(r.getNode("lr_mult"), "lr_mult");
+    Map<String, Double> lossWeights = numbers(r.getNode("loss_weights"), "loss_weights");
     r.finish();
     return new TrainConfig(model, pretrained, task, tokenizer, data, batch, accum, perEpoch, epochs, steps, optim, lockImage,
-        lockText, seed, cadence, coca);
+        lockText, seed, cadence, coca, lrMult, lossWeights);
+  }
+
+  /** A JSON object of names to numbers ({"cross_modal": 5}), or empty when absent. */
+  private static Map<String, Double> numbers(JsonNode node, String field) {
+    Map<String, Double> out = new TreeMap<>();
+    if (node == null) return out;
+    if (!node.isObject()) throw bad(field, "must be an object of names to numbers, got " + node);
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+      if (!e.getValue().isNumber()) throw bad(field, e.getKey() + " must be a number, got " + e.getValue());
+      out.put(e.getKey(), e.getValue().asDouble());
+    }
+    return out;
   }
 
   /** Every field, defaults included, in the flat snake_case layout {@link #fromJson} reads. */
@@ -223,6 +251,8 @@ public record TrainConfig(String model, String pretrained, String task, String t
         .put("zeroshot_frequency", cadence.zeroshotFrequency()).put("log_every_n_steps", cadence.logEveryNSteps());
     o.put("coca_contrastive_loss_weight", coca.contrastiveWeight()).put("coca_caption_loss_weight", coca.captionWeight())
         .put("coca_token_dropout", coca.tokenDropout());
+    if (!lrMult.isEmpty()) lrMult.forEach(o.putObject("lr_mult")::put);
+    if (!lossWeights.isEmpty()) lossWeights.forEach(o.putObject("loss_weights")::put);
     return o;
   }
 }

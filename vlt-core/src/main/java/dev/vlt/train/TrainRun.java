@@ -97,7 +97,7 @@ public final class TrainRun implements AutoCloseable {
       Tokenizer tokenizer = tokenizer(tokenizerFiles);
       ModelWriter writer = ModelWriter.of(model.config(), model.module(), preprocess, tokenizerFiles);
       String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
-      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer));
+      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer));
       lock(model.module(), cfg.lockImage(), cfg.lockText());
       ImageTransform transform = cfg.data().cropScale() < 1 ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
           : new EvalTransform(preprocess);
@@ -138,6 +138,16 @@ public final class TrainRun implements AutoCloseable {
   private List<String> evaluationPrompts() {
     List<String> out = new ArrayList<>();
     if (source instanceof ShapesSource) out.addAll(ShapesWorld.classPrompts());
+    if (model.has(Capability.QUESTION_ANSWERING)) {
+      // the questions and answers are texts the model reads too: their words become tokens like the captions'
+      java.util.Iterator<dev.vlt.data.Sample> it = source.stream(0, SkipReport.quiet());
+      for (int i = 0; i < RunTokenizer.CORPUS_SAMPLES && it.hasNext(); i++) {
+        for (dev.vlt.data.Question q : it.next().questions()) {
+          out.add(q.text());
+          out.add(q.answer());
+        }
+      }
+    }
     List<String> templates = Templates.load(cfg.data().classTemplates());
     for (String c : source.classNames()) out.addAll(Templates.fill(templates, c.replace('_', ' ')));
     return out;

@@ -60,7 +60,8 @@ public final class Trainer<B, O extends StepOutput<O>> {
     Map<String, Parameter> params = task.module().namedParameters();
     this.trainable = params.values().stream().filter(p -> !p.isFrozen()).toList();
     if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
-    this.optimizer = new AdamW(params, ParamGroups.weightDecay(params, cfg.optim().wd()), cfg.optim().hyper(), manager);
+    this.optimizer = new AdamW(params, ParamGroups.weightDecay(params, cfg.optim().wd()),
+        ParamGroups.lrScale(params, cfg.lrMult()), cfg.optim().hyper(), manager);
     this.schedule = new CosineSchedule(cfg.optim().lr(), cfg.warmupSteps(), cfg.totalSteps());
   }
 

@@ -2,6 +2,7 @@ package dev.vlt.models.albef;
 
 import ai.djl.ndarray.NDArray;
 import dev.vlt.models.bert.BertConfig;
+import dev.vlt.models.bert.BertEmbeddingsConfig;
 import dev.vlt.models.bert.BertTextEncoder;
 import dev.vlt.models.fusion.CrossAttentionFusion;
 import dev.vlt.models.fusion.FusionConfig;
@@ -9,6 +10,9 @@ import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Momentum;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * ALBEF's three encoders (Li et al. 2021, "Align before Fuse"; torchmultimodal's ALBEFModel): a ViT
@@ -19,6 +23,8 @@ import dev.vlt.tensor.Ops;
 public final class AlbefModel extends Module {
   /** ALBEF's EMA coefficient for every momentum copy. */
   public static final double DEFAULT_MOMENTUM = 0.995;
+  /** bert-base-uncased's vocabulary size. */
+  static final int BERT_VOCAB_SIZE = 30522;
 
   private final VisionEncoder visionEncoder;
   private final BertTextEncoder textEncoder;
@@ -40,6 +46,27 @@ public final class AlbefModel extends Module {
     visionEncoderM.freeze(true);
     textEncoderM.freeze(true);
     multimodalEncoderM.freeze(true);
+  }
+
+  /**
+   * The tokenizer an ALBEF text tower takes: BERT's uncased WordPiece for BERT's own vocabulary, else the folder's
+   * tokenizer files. Texts are cut at 35 tokens or the position table, whichever is shorter (ALBEF keeps at most 30
+   * words of a caption or question).
+   */
+  static TokenizerSpec tokenizerSpec(BertEmbeddingsConfig text) {
+    boolean bert = text.vocabSize() == BERT_VOCAB_SIZE;
+    return new TokenizerSpec(Math.min(35, text.maxPositions()), text.vocabSize(), bert ? "bert-base-uncased" : null, bert);
+  }
+
+  static List<String> summary(String head, VisionEncoderConfig vision, BertConfig text, FusionConfig fusion) {
+    return List.of(head,
+        String.format(Locale.ROOT, "vision: ViT %dx%d px, patch %d, width %d, %d layers, %d heads, mlp %d", vision.imageSize(),
+            vision.imageSize(), vision.patchSize(), vision.hiddenSize(), vision.layers(), vision.heads(), vision.mlpDim()),
+        String.format(Locale.ROOT, "text: BERT, vocab %d, %d positions, width %d, %d layers, %d heads", text.embeddings().vocabSize(),
+            text.embeddings().maxPositions(), text.hiddenSize(), text.layers(), text.heads()),
+        String.format(Locale.ROOT, "fusion: text-side cross-attention, %d layers, width %d, %d heads", fusion.layers(),
+            fusion.hiddenSize(), fusion.heads()),
+        "momentum copies of every encoder (frozen; they follow by EMA during training)");
   }
 
   /** torchmultimodal's fusion attends with keys of its own width, and reads text states of that width. */

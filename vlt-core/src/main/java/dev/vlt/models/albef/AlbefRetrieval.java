@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.models.ImageTextMatching;
+import dev.vlt.models.ModelModule;
 import dev.vlt.nn.Linear;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
@@ -23,7 +25,7 @@ import dev.vlt.tensor.Parameter;
  * {@link #matchWithNegatives} for the matching loss; backward and the optimizer; {@link #enqueue} of the batch's momentum
  * features. Retrieval at test time uses {@link #encodeImage}, {@link #encodeText} and {@link #match}.
  */
-public final class AlbefRetrieval extends Module {
+public final class AlbefRetrieval extends Module implements ModelModule, ImageTextMatching {
   private final AlbefRetrievalConfig cfg;
   private final WithSimilarity sim;
   private final Linear itmHead;
@@ -80,6 +82,16 @@ public final class AlbefRetrieval extends Module {
   public MatchOutput match(NDArray imageEmbeds, NDArray textEmbeds, NDArray atts) {
     NDArray fused = sim.albef.fuse(textEmbeds, atts, imageEmbeds);
     return new MatchOutput(fused, itmHead.forward(fused.get(new NDIndex(":, 0"))));
+  }
+
+  /** ALBEF's matching score at test time: softmax of the ITM head over the fused [CLS], the "match" column. */
+  @Override
+  public NDArray matchProbability(NDArray images, NDArray ids, NDArray atts) {
+    try (NoGrad ignored = NoGrad.open()) {
+      NDArray image = encodeImage(images).embeds();
+      NDArray text = encodeText(ids, atts).embeds();
+      return match(image, text, atts).logits().softmax(1).get(new NDIndex(":, 1"));
+    }
   }
 
   /** p_m ← p_m·m + p·(1 − m) for every momentum copy (encoders and projections). Call before {@link #trainingForward}. */
@@ -176,6 +188,7 @@ public final class AlbefRetrieval extends Module {
     return sim.albef;
   }
 
+  @Override
   public AlbefRetrievalConfig config() {
     return cfg;
   }

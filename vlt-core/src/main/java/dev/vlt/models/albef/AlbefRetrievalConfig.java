@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.models.bert.BertConfig;
 import dev.vlt.models.fusion.FusionConfig;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.List;
 
 /**
  * ALBEF for image-text retrieval (contrastive + matching), in the schema of torchmultimodal's
@@ -20,7 +23,10 @@ import dev.vlt.models.fusion.FusionConfig;
  */
 public record AlbefRetrievalConfig(
     int hiddenSize, VisionEncoderConfig vision, BertConfig text, FusionConfig fusion, int embedSize, int queueSize,
-    double temp, double momentum) {
+    double temp, double momentum) implements ModelConfig {
+  /** The registry name of ALBEF for retrieval and matching. */
+  public static final String ARCH = "albef";
+
   public AlbefRetrievalConfig {
     AlbefModel.checkWidths(vision, text, fusion);
     if (hiddenSize != fusion.hiddenSize()) {
@@ -55,6 +61,33 @@ public record AlbefRetrievalConfig(
     return new AlbefRetrievalConfig(hidden, vision, text, fusion, embed, queue, temp, momentum);
   }
 
+  @Override
+  public String arch() {
+    return ARCH;
+  }
+
+  @Override
+  public AlbefRetrieval create() {
+    return new AlbefRetrieval(this);
+  }
+
+  @Override
+  public int imageSize() {
+    return vision.imageSize();
+  }
+
+  @Override
+  public TokenizerSpec tokenizerSpec() {
+    return AlbefModel.tokenizerSpec(text.embeddings());
+  }
+
+  @Override
+  public List<String> summary() {
+    return AlbefModel.summary("ALBEF for retrieval: contrastive features " + embedSize + "-d, queue " + queueSize
+        + ", momentum " + momentum + ", matching head on the fused [CLS]", vision, text, fusion);
+  }
+
+  @Override
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("hidden_size", hiddenSize);

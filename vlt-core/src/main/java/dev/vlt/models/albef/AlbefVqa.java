@@ -5,11 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.vlt.models.ModelModule;
+import dev.vlt.models.QuestionAnswering;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Momentum;
 import dev.vlt.tensor.NoGrad;
+import dev.vlt.tokenize.Tokenizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * ALBEF for visual question answering, laid out as torchmultimodal's ALBEFModelForVQA: the encoders ({@code model}) fuse
@@ -19,7 +24,10 @@ import java.util.Comparator;
  *
  * <p>One training step: {@link #momentumUpdate()}, {@link #trainingForward}, the answer loss, backward and the optimizer.
  */
-public final class AlbefVqa extends Module {
+public final class AlbefVqa extends Module implements ModelModule, QuestionAnswering {
+  /** How many candidates inference decodes whole per question (ALBEF's k_test). */
+  public static final int RANK_K = 128;
+
   private final AlbefVqaConfig cfg;
   private final AlbefModel model;
   private final AnswerDecoder answerDecoder;
@@ -128,6 +136,33 @@ public final class AlbefVqa extends Module {
     return new AnswerRanking(states, first, scores, nll, topkIds.gather(rerank, 1), probs.gather(rerank, 1));
   }
 
+  /**
+   * ALBEF's answer from the config's candidate list (each written by {@code tokenizer} as "[CLS] … [SEP]"), ranked as
+   * {@link #rankAnswers} does with k = min(128, candidates); the score is the best candidate's probability renormalised
+   * over the k.
+   */
+  @Override
+  public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
+    List<String> list = cfg.answerList();
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("this ALBEF VQA model has no candidate answers: its config needs an answer_list");
+    }
+    NDManager m = ids.getManager();
+    long[][] rows = tokenizer.tokenize(list);
+    int width = 1;
+    for (long[] r : rows) for (int t = 0; t < r.length; t++) if (r[t] != tokenizer.padId()) width = Math.max(width, t + 1);
+    long[][] cut = new long[rows.length][];
+    for (int i = 0; i < rows.length; i++) cut[i] = Arrays.copyOf(rows[i], width);
+    NDArray answers = m.create(cut);
+    NDArray answerAtts = answers.neq(tokenizer.padId()).toType(DataType.INT64, false);
+    AnswerRanking r = rankAnswers(images, ids, atts, answers, answerAtts, Math.min(RANK_K, list.size()));
+    long[] best = r.ids().get(new NDIndex(":, 0")).toLongArray();
+    float[] score = r.probs().get(new NDIndex(":, 0")).toType(DataType.FLOAT32, false).toFloatArray();
+    List<Answer> out = new ArrayList<>(best.length);
+    for (int i = 0; i < best.length; i++) out.add(new Answer(list.get((int) best[i]), score[i]));
+    return out;
+  }
+
   /** Per row of x [R, C], the indices of its k largest entries, largest first (ties: lower index first) → [R·k]. */
   private static long[] topK(NDArray x, int k) {
     int r = Math.toIntExact(x.getShape().get(0));
@@ -152,6 +187,7 @@ public final class AlbefVqa extends Module {
     return answerDecoder;
   }
 
+  @Override
   public AlbefVqaConfig config() {
     return cfg;
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.vlt.nn.PostNormCrossBlock;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.ModuleList;
+import java.util.List;
 
 /**
  * Text-side cross-attention fusion (ALBEF, Li et al. 2021; torchmultimodal's ALBEFMultimodalEncoder): the text tokens go
@@ -34,6 +35,11 @@ public final class CrossAttentionFusion extends Module {
     NDArray x = text;
     for (PostNormCrossBlock layer : layers.items()) x = layer.forward(x, textMask, image, imageMask);
     return x;
+  }
+
+  /** The layers {@code layer.N}, for inspection (the inter-modality flow). */
+  public List<PostNormCrossBlock> layers() {
+    return layers.items();
   }
 
   public FusionConfig config() {

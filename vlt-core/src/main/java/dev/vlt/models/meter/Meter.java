@@ -1,0 +1,175 @@
+package dev.vlt.models.meter;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.vlt.models.ImageTextMatching;
+import dev.vlt.models.ModelModule;
+import dev.vlt.models.QuestionAnswering;
+import dev.vlt.models.bert.BertPredictionHead;
+import dev.vlt.models.bert.PredictionHeadConfig;
+import dev.vlt.models.vit.Vit;
+import dev.vlt.nn.Embedding;
+import dev.vlt.nn.LayerNorm;
+import dev.vlt.nn.Linear;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Ops;
+import dev.vlt.tensor.Trace;
+import dev.vlt.tokenize.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * METER (Dou et al. 2022) under its release's names: the image tower {@code vit_model} and text tower
+ * {@code text_transformer}; {@code cross_modal_image_transform} / {@code cross_modal_text_transform} project their tokens
+ * to the fusion width H and {@code token_type_embeddings} tags them (text 0, image 1); the fusion module (its
+ * {@code cross_modal_*} layers, see {@link Fusion}); {@code cross_modal_text_pooler} and {@code cross_modal_image_pooler}
+ * (tanh(dense(·)) of each stream's first token); and the heads {@code itm_score}, {@code vqa_classifier} and
+ * {@code mlm_score}. Everything named {@code cross_modal_*} and the heads are what METER trains at a higher learning rate.
+ */
+public final class Meter extends Module implements ModelModule, ImageTextMatching, QuestionAnswering {
+  private final MeterConfig cfg;
+  private final Vit vit;
+  private final Module textTower;
+  private final Linear imageTransform;
+  private final Linear textTransform;
+  private final Embedding tokenTypes;
+  private final Fusion fusion;
+  private final Pooler textPooler;
+  private final Pooler imagePooler;
+  private final ItmHead itm;
+  private final VqaClassifier vqa;
+  private final BertPredictionHead mlm;
+
+  public Meter(MeterConfig cfg) {
+    this.cfg = cfg;
+    int h = cfg.hiddenSize();
+    vit = child("vit_model", new Vit(cfg.vision()));
+    textTower = child("text_transformer", cfg.text().create());
+    imageTransform = child("cross_modal_image_transform", new Linear(cfg.vision().width(), h));
+    textTransform = child("cross_modal_text_transform", new Linear(cfg.text().width(), h));
+    tokenTypes = child("token_type_embeddings", new Embedding(2, h, 0.02));
+    fusion = cfg.fusion().create(cfg.fusionCfg());
+    inline((Module) fusion);                                                        // cross_modal_*_layers at the root
+    imagePooler = child("cross_modal_image_pooler", new Pooler(h));
+    textPooler = child("cross_modal_text_pooler", new Pooler(h));
+    itm = child("itm_score", new ItmHead(2 * h));
+    vqa = child("vqa_classifier", new VqaClassifier(2 * h, cfg.answers().size()));
+    mlm = child("mlm_score", new BertPredictionHead(new PredictionHeadConfig(h, cfg.text().vocabSize(),
+        cfg.fusionCfg().layerNormEps())));
+  }
+
+  /** METER's Pooler: tanh(dense(x[:, 0])). */
+  static final class Pooler extends Module {
+    private final Linear dense;
+
+    Pooler(int h) {
+      dense = child("dense", new Linear(h, h));
+    }
+
+    NDArray forward(NDArray tokens) {                                               // [B, N, H] → [B, H]
+      return dense.forward(tokens.get(new NDIndex(":, 0"))).tanh();
+    }
+  }
+
+  /** METER's ITMHead: one linear layer {@code fc} from the 2H pooled pair to (no match, match). */
+  static final class ItmHead extends Module {
+    private final Linear fc;
+
+    ItmHead(int width) {
+      fc = child("fc", new Linear(width, 2));
+    }
+
+    NDArray forward(NDArray cls) {
+      return fc.forward(cls);
+    }
+  }
+
+  /** METER's vqa_classifier: Linear(2H, 2H) → LayerNorm → GELU → Linear(2H, answers), as torch's Sequential numbers them. */
+  static final class VqaClassifier extends Module {
+    private final Linear first;
+    private final LayerNorm norm;
+    private final Linear last;
+
+    VqaClassifier(int width, int answers) {
+      first = child("0", new Linear(width, width));
+      norm = child("1", new LayerNorm(width));
+      last = child("3", new Linear(width, answers));                                 // "2" is the GELU, which has no weights
+    }
+
+    NDArray forward(NDArray cls) {
+      return last.forward(Ops.gelu(norm.forward(first.forward(cls))));
+    }
+  }
+
+  /** images [B, 3, S, S] → the image tokens at the fusion width, type-tagged [B, 1+N, H]. */
+  public NDArray encodeImage(NDArray images) {
+    NDArray x = vit.forwardFeatures(images, Trace.NONE);                            // [B, 1+N, Wv], after the ViT's norm
+    return imageTransform.forward(x).add(tokenTypes.weight().value().get(new NDIndex("1")));
+  }
+
+  /** ids and atts [B, L] → the text tokens at the fusion width, type-tagged [B, L, H]. */
+  public NDArray encodeText(NDArray ids, NDArray atts) {
+    NDArray x = cfg.text().tokens(textTower, ids, atts);                            // [B, L, Wt]
+    return textTransform.forward(x).add(tokenTypes.weight().value().get(new NDIndex("0")));
+  }
+
+  /** Fuses encoded text [B, L, H] (atts [B, L]) with encoded images [B, 1+N, H], row b with row b. */
+  public MeterOutput fuse(NDArray text, NDArray atts, NDArray image) {
+    Fusion.Fused f = fusion.forward(text, Ops.keyPaddingMask(atts, text.getDataType()), image);
+    NDArray cls = NDArrays.concat(new NDList(textPooler.forward(f.text()), imagePooler.forward(f.image())), -1);
+    return new MeterOutput(f.text(), f.image(), cls);
+  }
+
+  /** The whole forward: images [B, 3, S, S], ids and atts [B, L]. */
+  public MeterOutput forward(NDArray images, NDArray ids, NDArray atts) {
+    return fuse(encodeText(ids, atts), atts, encodeImage(images));
+  }
+
+  /** (no match, match) logits [B, 2] from the pooled pair [B, 2H]. */
+  public NDArray itmLogits(NDArray cls) {
+    return itm.forward(cls);
+  }
+
+  /** Answer logits [B, answers] from the pooled pair [B, 2H]. */
+  public NDArray vqaLogits(NDArray cls) {
+    return vqa.forward(cls);
+  }
+
+  /** Token logits [..., vocab] from fused text tokens [..., H]. */
+  public NDArray mlmLogits(NDArray text) {
+    return mlm.forward(text);
+  }
+
+  @Override
+  public NDArray matchProbability(NDArray images, NDArray ids, NDArray atts) {
+    try (NoGrad ignored = NoGrad.open()) {
+      return itmLogits(forward(images, ids, atts).cls()).softmax(1).get(new NDIndex(":, 1"));
+    }
+  }
+
+  /** The most probable answer of the vocabulary and its softmax probability. */
+  @Override
+  public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
+    try (NoGrad ignored = NoGrad.open()) {
+      NDArray p = vqaLogits(forward(images, ids, atts).cls()).softmax(1);
+      long[] best = p.argMax(1).toType(DataType.INT64, false).toLongArray();
+      float[] score = p.max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray();
+      List<Answer> out = new ArrayList<>(best.length);
+      for (int i = 0; i < best.length; i++) out.add(new Answer(cfg.answers().get((int) best[i]), score[i]));
+      return out;
+    }
+  }
+
+  public Fusion fusion() {
+    return fusion;
+  }
+
+  @Override
+  public MeterConfig config() {
+    return cfg;
+  }
+}

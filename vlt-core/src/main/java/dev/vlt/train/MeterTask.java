@@ -1,0 +1,202 @@
+package dev.vlt.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.vlt.data.Batch;
+import dev.vlt.data.Question;
+import dev.vlt.data.Sample;
+import dev.vlt.models.meter.Meter;
+import dev.vlt.models.meter.MeterOutput;
+import dev.vlt.objectives.LossTerms;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.Ops;
+import dev.vlt.tokenize.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * METER's objectives on image-text pairs with questions (Dou et al. 2022, §3.4 and §4): masked language modeling on the
+ * fused text tokens (BERT's 15 % masking: 80 % [MASK], 10 % a random token, 10 % unchanged), image-text matching with a
+ * random other image of the batch swapped in for half the pairs (METER's ITM: no hard negatives, no contrastive loss),
+ * and VQA as classification over the model's answer vocabulary (cross-entropy: a ShapesWorld question has one answer,
+ * where METER's VQAv2 has soft scores from ten annotators). The image tower runs once per step and serves all three
+ * passes. Terms are weighted by the run's {@code loss_weights} ({@code itm}, {@code mlm}, {@code vqa}; 1 each by
+ * default); a term of weight 0 is not computed.
+ */
+public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs> {
+  /** BERT's masking rate. */
+  public static final double MASK_PROB = 0.15;
+  public static final List<String> TERMS = List.of("itm", "mlm", "vqa");
+
+  /**
+   * @param caption the captions [B, L] and {@code captionAtts}; @param masked the captions with MLM's replacements
+   * @param mlmRows the flat positions (b·L + t) of the masked tokens [K] and {@code mlmLabels} their true ids [K]
+   * @param itmImages for pair b, the image row it is shown [B]; {@code itmLabels} 1 where that is its own image
+   * @param question the questions [B, Lq] and {@code questionAtts}; {@code answers} their answer indices [B]
+   */
+  public record Inputs(NDArray images, NDArray caption, NDArray captionAtts, NDArray masked, NDArray mlmRows,
+      NDArray mlmLabels, NDArray itmImages, NDArray itmLabels, NDArray question, NDArray questionAtts, NDArray answers) {}
+
+  /** Each term's logits and labels (null when its weight is 0). */
+  public record Outputs(NDArray itmLogits, NDArray itmLabels, NDArray mlmLogits, NDArray mlmLabels, NDArray vqaLogits,
+      NDArray vqaLabels) implements StepOutput<Outputs> {
+    @Override
+    public Outputs joined(List<Outputs> parts) {
+      return new Outputs(rows(parts, Outputs::itmLogits), rows(parts, Outputs::itmLabels), rows(parts, Outputs::mlmLogits),
+          rows(parts, Outputs::mlmLabels), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels));
+    }
+
+    private static NDArray rows(List<Outputs> parts, java.util.function.Function<Outputs, NDArray> f) {
+      return f.apply(parts.get(0)) == null ? null : StepOutput.rows(parts, f);
+    }
+
+    @Override
+    public Map<String, NDArray> scalars() {
+      return Map.of();
+    }
+  }
+
+  private final Meter model;
+  private final Tokenizer tokenizer;
+  private final long seed;
+  private final ModelWriter writer;
+  private final double itmWeight;
+  private final double mlmWeight;
+  private final double vqaWeight;
+
+  public MeterTask(Meter model, Tokenizer tokenizer, Map<String, Double> lossWeights, long seed, ModelWriter writer) {
+    for (String k : lossWeights.keySet()) {
+      if (!TERMS.contains(k)) throw new IllegalArgumentException("--loss-weight " + k + ": METER's terms are " + TERMS);
+    }
+    this.itmWeight = lossWeights.getOrDefault("itm", 1.0);
+    this.mlmWeight = lossWeights.getOrDefault("mlm", 1.0);
+    this.vqaWeight = lossWeights.getOrDefault("vqa", 1.0);
+    if (itmWeight + mlmWeight + vqaWeight == 0) throw new IllegalArgumentException("--loss-weight: every METER term is 0");
+    if (tokenizer.vocabSize() > model.config().maskTokenId() && model.config().maskTokenId() == model.config().text().vocabSize() - 1) {
+      throw new IllegalArgumentException("the tokenizer writes " + tokenizer.vocabSize() + " ids, so METER's [MASK] id "
+          + model.config().maskTokenId() + " would collide with a real token");
+    }
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.seed = seed;
+    this.writer = writer;
+  }
+
+  @Override
+  public Module module() {
+    return model;
+  }
+
+  @Override
+  public Inputs collate(Batch batch, NDManager manager) {
+    int b = batch.size();
+    long pad = tokenizer.padId();
+    long[][] caption = SampleQuestions.trim(batch.tokens(), pad);
+    int l = caption[0].length;
+    long[][] masked = new long[b][];
+    List<Long> rows = new ArrayList<>();
+    List<Long> labels = new ArrayList<>();
+    long[] itmImages = new long[b];
+    long[] itmLabels = new long[b];
+    for (int i = 0; i < b; i++) {
+      SplittableRandom rng = new SplittableRandom(SplitMix.mix(seed, batch.samples().get(i).id().hashCode()));
+      masked[i] = mask(caption[i], pad, rng, i * (long) l, rows, labels);
+      boolean swap = b > 1 && rng.nextBoolean();
+      itmImages[i] = swap ? (i + 1 + rng.nextInt(b - 1)) % b : i;
+      itmLabels[i] = swap ? 0 : 1;
+    }
+    if (rows.isEmpty()) {   // no token drew a mask: mask the first content token so the term is defined
+      rows.add(1L);
+      labels.add(caption[0][1]);
+      masked[0][1] = model.config().maskTokenId();
+    }
+    NDArray captionIds = manager.create(caption);
+    Inputs in = new Inputs(batch.images(), captionIds, captionIds.neq(pad).toType(DataType.INT64, false), manager.create(masked),
+        manager.create(rows.stream().mapToLong(Long::longValue).toArray()),
+        manager.create(labels.stream().mapToLong(Long::longValue).toArray()), manager.create(itmImages),
+        manager.create(itmLabels), null, null, null);
+    if (vqaWeight == 0) return in;
+    List<String> questions = new ArrayList<>(b);
+    long[] answers = new long[b];
+    List<String> vocabulary = model.config().answers();
+    for (int i = 0; i < b; i++) {
+      Sample s = batch.samples().get(i);
+      Question q = SampleQuestions.pick(s, seed);
+      questions.add(q.text());
+      answers[i] = vocabulary.indexOf(q.answer());
+      if (answers[i] < 0) {
+        throw new IllegalArgumentException(s.location() + ": the answer '" + q.answer() + "' is not among the model's "
+            + vocabulary.size() + " answers");
+      }
+    }
+    NDArray q = manager.create(SampleQuestions.trim(tokenizer.tokenize(questions), pad));
+    return new Inputs(in.images(), in.caption(), in.captionAtts(), in.masked(), in.mlmRows(), in.mlmLabels(), in.itmImages(),
+        in.itmLabels(), q, q.neq(pad).toType(DataType.INT64, false), manager.create(answers));
+  }
+
+  /** BERT's masking of one row's content tokens (not the first, the last real one, or padding); records rows and labels. */
+  private long[] mask(long[] ids, long pad, SplittableRandom rng, long rowStart, List<Long> rows, List<Long> labels) {
+    long[] out = ids.clone();
+    int end = ids.length;
+    while (end > 0 && ids[end - 1] == pad) end--;
+    int maskId = model.config().maskTokenId();
+    for (int t = 1; t < end - 1; t++) {
+      if (rng.nextDouble() >= MASK_PROB) continue;
+      rows.add(rowStart + t);
+      labels.add(ids[t]);
+      double r = rng.nextDouble();
+      if (r < 0.8) out[t] = maskId;
+      else if (r < 0.9) out[t] = 1 + rng.nextInt(maskId - 1);   // a random real token (ids 1 .. mask-1; 0 pads)
+    }
+    return out;
+  }
+
+  @Override
+  public Outputs forward(Inputs in) {
+    NDArray image = model.encodeImage(in.images());                                   // [B, 1+N, H], once for every pass
+    NDArray mlmLogits = null;
+    if (mlmWeight > 0) {
+      MeterOutput out = model.fuse(model.encodeText(in.masked(), in.captionAtts()), in.captionAtts(), image);
+      long h = out.text().getShape().get(2);
+      NDArray picked = out.text().reshape(-1, h).get(new NDIndex("{}", in.mlmRows()));   // [K, H]: only masked tokens
+      mlmLogits = model.mlmLogits(picked);
+    }
+    NDArray itmLogits = null;
+    if (itmWeight > 0) {
+      NDArray shown = image.get(new NDIndex("{}", in.itmImages()));
+      itmLogits = model.itmLogits(model.fuse(model.encodeText(in.caption(), in.captionAtts()), in.captionAtts(), shown).cls());
+    }
+    NDArray vqaLogits = null;
+    if (vqaWeight > 0) {
+      vqaLogits = model.vqaLogits(model.fuse(model.encodeText(in.question(), in.questionAtts()), in.questionAtts(), image).cls());
+    }
+    return new Outputs(itmLogits, itmLogits == null ? null : in.itmLabels(), mlmLogits,
+        mlmLogits == null ? null : in.mlmLabels(), vqaLogits, vqaLogits == null ? null : in.answers());
+  }
+
+  @Override
+  public LossTerms loss(Outputs o) {
+    Map<String, NDArray> terms = new LinkedHashMap<>();
+    if (o.itmLogits() != null) terms.put("itm_loss", Ops.mul(Ops.crossEntropy(o.itmLogits(), o.itmLabels()), itmWeight));
+    if (o.mlmLogits() != null) terms.put("mlm_loss", Ops.mul(Ops.crossEntropy(o.mlmLogits(), o.mlmLabels()), mlmWeight));
+    if (o.vqaLogits() != null) terms.put("vqa_loss", Ops.mul(Ops.crossEntropy(o.vqaLogits(), o.vqaLabels()), vqaWeight));
+    return new LossTerms(terms);
+  }
+
+  @Override
+  public boolean couplesBatch() {
+    return false;
+  }
+
+  @Override
+  public void saveModel(Path dir) throws IOException {
+    writer.write(dir);
+  }
+}
