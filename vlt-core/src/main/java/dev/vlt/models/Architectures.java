@@ -7,6 +7,8 @@ import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
+import dev.vlt.models.pacl.Pacl;
+import dev.vlt.models.pacl.PaclConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -16,7 +18,7 @@ public final class Architectures {
 
   public static final Architecture CLIP = new Architecture("clip", "CLIP",
       "Radford et al. 2021: an image tower and a causal text tower in one embedding space (open_clip's CLIP)",
-      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid"));
+      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen"));
   public static final Architecture MSCLIP = new Architecture("msclip", "MS-CLIP",
       "You et al. 2022: one transformer shared by images and text, with modality-specific parts",
       MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid"));
@@ -24,7 +26,12 @@ public final class Architectures {
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+  public static final Architecture PACL = new Architecture("pacl", "PACL",
+      "Mukhoti et al. 2023: a CLIP whose patch tokens are embedded to match texts (patch-aligned contrastive learning), "
+          + "for open-vocabulary segmentation",
+      Pacl.class, PaclConfig::fromJson, List.of("pacl", "pacl-unfrozen"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, PACL);
 
   private Architectures() {}
 

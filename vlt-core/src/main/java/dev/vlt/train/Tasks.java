@@ -26,7 +26,11 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
+          c -> PaclTask.create(c, true)),
+      new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",
+          c -> PaclTask.create(c, false)));
 
   private Tasks() {}
 
