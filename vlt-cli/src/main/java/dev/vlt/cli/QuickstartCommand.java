@@ -27,6 +27,9 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "Training steps (default: the system's budget).")
   Long steps;
 
+  @Option(names = "--data", paramLabel = "SOURCE", description = "Training data other than the system's built-in (systems that take one, e.g. pacl: emoji-scenes).")
+  String data;
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -44,7 +47,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     TrainProgress progress = new TrainProgress(System.out, System.console() != null, 50);
     Quickstart.Result r;
     try {
-      r = Quickstart.run(s, dir, seed, steps, progress, System.out::println);
+      r = Quickstart.run(s, dir, seed, steps, data, progress, System.out::println);
     } finally {
       progress.close();
     }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         AnalyzeCommand.class,
         MatchCommand.class,
         VqaCommand.class,
+        SegmentCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override

@@ -74,7 +74,7 @@ class CaptionCommandTest {
   }
 
   /** Runs a command that must fail, and returns its standard error after checking the exit code. */
-  private static String error(int expectedExit, String... args) {
+  static String error(int expectedExit, String... args) {
     int[] exit = new int[1];
     String err = TokenizeCommandTest.captureErr(() -> Vlt.execute(args), exit);
     assertEquals(expectedExit, exit[0], String.join(" ", args) + ": " + err);
@@ -82,7 +82,7 @@ class CaptionCommandTest {
   }
 
   /** A user mistake: exit 2 and exactly one line on stderr, "vlt: ..." naming what was wrong. */
-  private static void mistake(String expected, String... args) {
+  static void mistake(String expected, String... args) {
     String err = error(2, args);
     assertEquals(1, err.strip().lines().count(), err);
     assertTrue(err.startsWith("vlt: ") && err.contains(expected), "expected '" + expected + "' in: " + err);

@@ -13,6 +13,8 @@ import dev.vlt.models.meter.Meter;
 import dev.vlt.models.meter.MeterConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
+import dev.vlt.models.pacl.Pacl;
+import dev.vlt.models.pacl.PaclConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,7 +24,7 @@ public final class Architectures {
 
   public static final Architecture CLIP = new Architecture("clip", "CLIP",
       "Radford et al. 2021: an image tower and a causal text tower in one embedding space (open_clip's CLIP)",
-      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid"));
+      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen"));
   public static final Architecture MSCLIP = new Architecture("msclip", "MS-CLIP",
       "You et al. 2022: one transformer shared by images and text, with modality-specific parts",
       MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid"));
@@ -43,7 +45,12 @@ public final class Architectures {
           + "cross-attention, with matching, answer-classification and masked-language heads over the pooled pair",
       Meter.class, MeterConfig::fromJson, List.of("meter"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER);
+  public static final Architecture PACL = new Architecture("pacl", "PACL",
+      "Mukhoti et al. 2023: a CLIP whose patch tokens are embedded to match texts (patch-aligned contrastive learning), "
+          + "for open-vocabulary segmentation",
+      Pacl.class, PaclConfig::fromJson, List.of("pacl", "pacl-unfrozen"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL);
 
   private Architectures() {}
 

@@ -26,9 +26,12 @@ public record Capability<T>(String name, String action, Class<T> type) {
   public static final Capability<QuestionAnswering> QUESTION_ANSWERING = new Capability<>("question-answering",
       "answer questions about images (VQA)", QuestionAnswering.class);
 
+  public static final Capability<PatchTextSimilarity> SEGMENTATION = new Capability<>("segmentation",
+      "segment images by text (label each pixel with the text its patch matches best)", PatchTextSimilarity.class);
+
   /** Every capability, in the order {@code vlt models} lists them. */
   public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
-      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING);
+      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

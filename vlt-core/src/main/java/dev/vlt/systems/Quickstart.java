@@ -28,9 +28,15 @@ public final class Quickstart {
 
   public static Result run(QuickstartSystem system, Path out, long seed, Long steps, TrainListener progress,
       Consumer<String> log) throws IOException {
+    return run(system, out, seed, steps, null, progress, log);
+  }
+
+  /** @param data what {@code --data} names (null: the system's built-in data) */
+  public static Result run(QuickstartSystem system, Path out, long seed, Long steps, String data, TrainListener progress,
+      Consumer<String> log) throws IOException {
     long t0 = System.nanoTime();
     Path trainDir = out.resolve("train");
-    TrainConfig cfg = system.trainConfig(seed, steps);
+    TrainConfig cfg = system.trainConfig(seed, steps, data);
     log.accept("1/2 training " + system.name() + " (" + cfg.model() + ") -> " + trainDir);
     try (TrainRun run = TrainRun.create(trainDir, cfg)) {
       if (run.run(progress) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early; see " + trainDir);

@@ -20,6 +20,12 @@ public interface QuickstartSystem {
   /** The training run (a registry model on built-in data), for {@code seed}; {@code steps} overrides the budget when not null. */
   TrainConfig trainConfig(long seed, Long steps);
 
+  /** The training run on {@code data} ({@code vlt quickstart --data}; null: the system's built-in data). */
+  default TrainConfig trainConfig(long seed, Long steps, String data) {
+    if (data != null) throw new IllegalArgumentException("--data: the " + name() + " quickstart trains only on its built-in data");
+    return trainConfig(seed, steps);
+  }
+
   /**
    * Evaluates the trained model folder into {@code out} ({@code report.html} and whatever else the system shows), and
    * returns its headline figures, each beside its baseline.

@@ -13,7 +13,8 @@ public final class Systems {
           "MS-CLIP at the same size, one transformer whose attention and MLP both modalities share (LayerNorms per "
               + "modality), trained and evaluated exactly as clip"),
       new CocaQuickstart(),
-      new MeterQuickstart());
+      new MeterQuickstart(),
+      new PaclQuickstart());
 
   private Systems() {}
 

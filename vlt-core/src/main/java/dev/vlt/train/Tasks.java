@@ -38,7 +38,11 @@ public final class Tasks {
           c -> new AlbefVqaTask(c.model().as(AlbefVqa.class), c.tokenizer(), c.config().seed(), c.writer())),
       new Entry("meter", "METER: masked language modeling + image-text matching (a random image for half the pairs) + VQA "
           + "answer classification (--loss-weight itm|mlm|vqa=W)",
-          c -> new MeterTask(c.model().as(Meter.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())));
+          c -> new MeterTask(c.model().as(Meter.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
+      new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
+          c -> PaclTask.create(c, true)),
+      new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",
+          c -> PaclTask.create(c, false)));
 
   private Tasks() {}
 

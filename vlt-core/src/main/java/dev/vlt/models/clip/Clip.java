@@ -3,6 +3,8 @@ package dev.vlt.models.clip;
 import ai.djl.ndarray.NDArray;
 import dev.vlt.models.ContrastiveModel;
 import dev.vlt.models.ModelModule;
+import dev.vlt.models.PatchTextSimilarity;
+import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Parameter;
@@ -11,8 +13,12 @@ import dev.vlt.tensor.Trace;
 /**
  * CLIP (Radford et al. 2021): an image tower and a text tower projected into one space, compared by a learned temperature.
  * Parameter names are open_clip's: the image tower under {@code visual.}, the text tower at the root.
+ *
+ * <p>Segmentation is the CLIP patch baseline: each patch token goes through ln_post and the image projection, as the
+ * class token does, and is compared with the label texts' embeddings. CLIP never trains patches to match texts, so this
+ * is what PACL's compatibility has to beat.
  */
-public final class Clip extends Module implements ContrastiveModel, ModelModule {
+public final class Clip extends Module implements ContrastiveModel, PatchTextSimilarity, ModelModule {
   private final ClipConfig cfg;
   private final VisionTransformer visual;
   private final TextTransformer text;
@@ -33,6 +39,17 @@ public final class Clip extends Module implements ContrastiveModel, ModelModule 
   @Override
   public NDArray textFeatures(NDArray ids, Trace trace) {
     return text.forward(ids, trace);
+  }
+
+  @Override
+  public NDArray encodePatches(NDArray images, boolean normalize) {
+    NDArray f = visual.patchFeatures(images);                                         // [B, g², E]
+    return normalize ? Ops.l2Normalize(f) : f;
+  }
+
+  @Override
+  public int patchGrid() {
+    return cfg.vision().grid();
   }
 
   @Override

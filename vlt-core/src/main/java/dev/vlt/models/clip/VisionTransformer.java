@@ -51,6 +51,20 @@ public final class VisionTransformer extends Module {
     return pooled.matMul(proj.value());
   }
 
+  /**
+   * images: [B, 3, S, S] → every patch token after ln_post through the image projection, [B, g², embedDim] (not
+   * normalised): the image embedding's map applied per patch, CLIP's own guess at what each patch shows.
+   */
+  public NDArray patchFeatures(NDArray images) {
+    NDArray tokens = forwardTokens(images, Trace.NONE);                              // [B, 1+g², W]
+    return tokens.get(":, 1:, :").matMul(proj.value());
+  }
+
+  /** The image projection [W, embedDim], stored [in, out]. */
+  public Parameter proj() {
+    return proj;
+  }
+
   /** All tokens after ln_post: [B, 1 + g², W]; token 0 is the class token. */
   public NDArray forwardTokens(NDArray images, Trace trace) {
     NDArray x = conv1.forward(images);                                                // [B, W, g, g]
