@@ -9,11 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vlt.data.Batch;
 import dev.vlt.data.Loader;
-import dev.vlt.models.clip.Clip;
-import dev.vlt.objectives.LossTerms;
-import dev.vlt.tensor.Module;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +97,7 @@ class ResumeHistoryTest {
   }
 
   /** A contrastive task that keeps a queue of each step's mean image feature, as a memory-bank task would. */
-  private static final class QueueTask implements Task<TrainBatch, ContrastiveTask.Outputs> {
+  private static final class QueueTask implements WrappedTask {
     final ContrastiveTask inner;
     final List<float[]> queue = new ArrayList<>();
     TrainBatch last;
@@ -111,27 +107,13 @@ class ResumeHistoryTest {
     }
 
     @Override
-    public Module module() {
-      return inner.module();
-    }
-
-    @Override
-    public TrainBatch collate(Batch batch, NDManager manager) {
-      return inner.collate(batch, manager);
-    }
-
-    @Override
-    public ContrastiveTask.Outputs forward(TrainBatch batch) {
-      return inner.forward(batch);
-    }
-
-    @Override
-    public LossTerms loss(ContrastiveTask.Outputs outputs) {
-      return inner.loss(outputs);
+    public ContrastiveTask inner() {
+      return inner;
     }
 
     @Override
     public void afterStep() {
+      inner.afterStep();
       queue.add(inner.forward(last).imageFeatures().mean(new int[] {0}).toFloatArray());
     }
 
@@ -147,11 +129,6 @@ class ResumeHistoryTest {
       queue.clear();
       NDArray q = state.get("queue");
       for (int i = 0; i < q.getShape().get(0); i++) queue.add(q.get(i).toFloatArray());
-    }
-
-    @Override
-    public void saveModel(Path dir) throws IOException {
-      inner.saveModel(dir);
     }
   }
 
