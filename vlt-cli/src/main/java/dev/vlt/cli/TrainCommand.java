@@ -72,6 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--coca-contrastive-loss-weight", paramLabel = "W", description = "CoCa: weight of the contrastive loss (default 1).") Double cocaContrastive;
   @Option(names = "--coca-caption-loss-weight", paramLabel = "W", description = "CoCa: weight of the captioning loss (default 2).") Double cocaCaption;
   @Option(names = "--coca-token-dropout", paramLabel = "P", description = "CoCa: replace this fraction of the tokens the decoder reads at random (default 0).") Double cocaTokenDropout;
+  @Option(names = "--caption-noise", paramLabel = "P", description = "Swap this fraction of the training captions among samples, chosen from the seed (the pairs become one fixed set; shapes: its first epoch).") Double captionNoise;
+  @Option(names = "--nlip-warmup-epochs", paramLabel = "N", description = "NLIP: plain contrastive epochs before the first noise estimate (default 1).") Integer nlipWarmupEpochs;
+  @Option(names = "--nlip-reg-weight", paramLabel = "W", description = "NLIP: weight of the noise-adaptive regulariser (default 1).") Double nlipRegWeight;
   @Mixin ThreadsOption threads;
 
   @Override
@@ -177,6 +180,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (cocaContrastive != null) o.put("coca_contrastive_loss_weight", cocaContrastive);
     if (cocaCaption != null) o.put("coca_caption_loss_weight", cocaCaption);
     if (cocaTokenDropout != null) o.put("coca_token_dropout", cocaTokenDropout);
+    if (captionNoise != null) o.put("caption_noise", captionNoise);
+    if (nlipWarmupEpochs != null) o.put("nlip_warmup_epochs", nlipWarmupEpochs);
+    if (nlipRegWeight != null) o.put("nlip_reg_weight", nlipRegWeight);
     return o;
   }
 

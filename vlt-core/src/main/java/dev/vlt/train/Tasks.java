@@ -1,6 +1,8 @@
 package dev.vlt.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.Loader;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.objectives.CocaLoss;
@@ -13,8 +15,12 @@ import java.util.stream.Collectors;
  * line here and a {@link Task}; the {@link Trainer} runs them all.
  */
 public final class Tasks {
-  /** What a task is built from. */
-  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer) {}
+  /**
+   * What a task is built from; {@code source} is the training data and {@code pairs} reads every training sample once,
+   * in source order, with the evaluation transform (for tasks that score each sample, as NLIP does).
+   */
+  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, DataSource source,
+      Loader pairs) {}
 
   /** A task's name, what it optimises, and how to build it. */
   public record Entry(String name, String description, Function<Context, Task<?, ?>> factory) {}
@@ -26,7 +32,10 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("nlip", "NLIP's noise harmonization: per-pair noise probabilities from a mixture over each epoch's fixed-pass losses "
+          + "soften the contrastive targets and push likely-noisy pairs apart",
+          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())));
 
   private Tasks() {}
 

@@ -44,13 +44,7 @@ class ResumeHistoryTest {
     Path killed = tmp.resolve("killed");
     List<JsonNode> beforeKill;
     try (TrainRun run = TrainRun.create(killed, cfg)) {
-      TrainListener dies = new TrainListener() {
-        @Override
-        public void stepped(StepMetrics m) {
-          if (m.step() == 6) throw new IllegalStateException("killed");
-        }
-      };
-      assertThrows(IllegalStateException.class, () -> run.run(dies));
+      assertThrows(IllegalStateException.class, () -> run.run(killedAt(6)));
       beforeKill = run.metrics().read();
     }
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), steps(beforeKill), "step 5 was logged after the last checkpoint (step 4)");
@@ -130,6 +124,16 @@ class ResumeHistoryTest {
       NDArray q = state.get("queue");
       for (int i = 0; i < q.getShape().get(0); i++) queue.add(q.get(i).toFloatArray());
     }
+  }
+
+  /** A listener that throws when step {@code step} is done, before it is logged: the process dies there. */
+  static TrainListener killedAt(long step) {
+    return new TrainListener() {
+      @Override
+      public void stepped(StepMetrics m) {
+        if (m.step() == step) throw new IllegalStateException("killed");
+      }
+    };
   }
 
   private static List<Long> steps(List<JsonNode> lines) {
