@@ -35,7 +35,10 @@ public final class Tasks {
               c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
       new Entry("nlip", "NLIP's noise harmonization: per-pair noise probabilities from a mixture over each epoch's fixed-pass losses "
           + "soften the contrastive targets and push likely-noisy pairs apart",
-          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())));
+          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())),
+      new Entry("unicl", "Florence's UniCL: image-label and image-text data in one contrastive space; samples sharing a class, "
+          + "or a caption, are positives of each other",
+          c -> new UniclTask(c.model().module(), c.writer())));
 
   private Tasks() {}
 
