@@ -74,6 +74,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--coca-token-dropout", paramLabel = "P", description = "CoCa: replace this fraction of the tokens the decoder reads at random (default 0).") Double cocaTokenDropout;
   @Option(names = "--lr-mult", paramLabel = "PREFIX=M", description = "Train parameters whose name starts with PREFIX at M × --lr (repeatable; e.g. METER's cross_modal=5).") java.util.Map<String, Double> lrMult;
   @Option(names = "--loss-weight", paramLabel = "TERM=W", description = "Weight of a loss term of the task (repeatable; e.g. mlm=0 for METER).") java.util.Map<String, Double> lossWeights;
+  @Option(names = "--caption-noise", paramLabel = "P", description = "Swap this fraction of the training captions among samples, chosen from the seed (the pairs become one fixed set; shapes: its first epoch).") Double captionNoise;
+  @Option(names = "--nlip-warmup-epochs", paramLabel = "N", description = "NLIP: plain contrastive epochs before the first noise estimate (default 1).") Integer nlipWarmupEpochs;
+  @Option(names = "--nlip-reg-weight", paramLabel = "W", description = "NLIP: weight of the noise-adaptive regulariser (default 1).") Double nlipRegWeight;
   @Mixin ThreadsOption threads;
 
   @Override
@@ -181,6 +184,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (cocaTokenDropout != null) o.put("coca_token_dropout", cocaTokenDropout);
     if (lrMult != null) lrMult.forEach(o.putObject("lr_mult")::put);
     if (lossWeights != null) lossWeights.forEach(o.putObject("loss_weights")::put);
+    if (captionNoise != null) o.put("caption_noise", captionNoise);
+    if (nlipWarmupEpochs != null) o.put("nlip_warmup_epochs", nlipWarmupEpochs);
+    if (nlipRegWeight != null) o.put("nlip_reg_weight", nlipRegWeight);
     return o;
   }
 

@@ -28,6 +28,7 @@ public final class DataSources {
   }
 
   public static DataSource open(String spec, DataOptions options, SkipReport skips) throws IOException {
+    if (spec.startsWith("mix:")) return MixedSource.open(spec.substring(4), options, skips);
     String lower = spec.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".tar") || spec.contains("{")) return WebDatasetSource.open(spec, DEFAULT_SHUFFLE_BUFFER);
     if (lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".tsv")) {

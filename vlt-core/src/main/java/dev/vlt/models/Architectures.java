@@ -24,10 +24,10 @@ public final class Architectures {
 
   public static final Architecture CLIP = new Architecture("clip", "CLIP",
       "Radford et al. 2021: an image tower and a causal text tower in one embedding space (open_clip's CLIP)",
-      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen"));
+      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen", "nlip", "unicl"));
   public static final Architecture MSCLIP = new Architecture("msclip", "MS-CLIP",
       "You et al. 2022: one transformer shared by images and text, with modality-specific parts",
-      MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid"));
+      MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid", "nlip", "unicl"));
   public static final Architecture COCA = new Architecture("coca", "CoCa",
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));

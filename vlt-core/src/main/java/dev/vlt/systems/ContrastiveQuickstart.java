@@ -71,20 +71,30 @@ final class ContrastiveQuickstart implements QuickstartSystem {
 
   @Override
   public Evaluation evaluate(Path modelDir, Path out, long seed, Consumer<String> log) throws IOException {
+    return suite(modelDir, out, seed, log, "vlt quickstart --system " + name + ": " + description, List.of("auto"), List.of("shapes"));
+  }
+
+  /**
+   * {@code vlt eval}'s suite on {@code sets} as figures: zero-shot and text→image retrieval of the sets trained on
+   * ({@code trainedOn}) against chance, and every set's linear probe against the majority class.
+   */
+  static Evaluation suite(Path modelDir, Path out, long seed, Consumer<String> log, String title, List<String> sets,
+      List<String> trainedOn)
+      throws IOException {
     List<String> missing = new ArrayList<>();
     try (Embedder e = Embedder.open(modelDir.toString(), null)) {
       ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withSeed(seed + 1000).withImageSize(e.imageSize());
-      List<EvalSet> sets = EvalSets.open(List.of("auto"), shapes, SHAPES_IMAGES, missing::add);
-      EvalSuite.Outcome o = new EvalSuite(e, s -> log.accept("  " + s)).run(sets, out, "vlt quickstart --system " + name + ": " + description);
+      List<EvalSet> opened = EvalSets.open(sets, shapes, SHAPES_IMAGES, missing::add);
+      EvalSuite.Outcome o = new EvalSuite(e, s -> log.accept("  " + s)).run(opened, out, title);
       List<Figure> figures = new ArrayList<>();
       for (Map.Entry<String, Result> r : o.results().entrySet()) {
         String set = r.getKey().substring(0, r.getKey().indexOf('/'));
-        if (r.getValue() instanceof ZeroShotMetrics z && set.equals("shapes")) {
-          figures.add(new Figure("shapes zero-shot top-1 (held-out colour×shape combinations, " + z.classes() + "-way)", z.top1(),
-              "chance", 1.0 / z.classes()));
-        } else if (r.getValue() instanceof RetrievalMetrics m && set.equals("shapes")) {
-          figures.add(new Figure("shapes text→image R@1 (" + m.images() + " held-out scenes)", m.textToImage().get("R@1"),
-              "chance", 1.0 / m.images()));
+        if (r.getValue() instanceof ZeroShotMetrics z && trainedOn.contains(set)) {
+          figures.add(new Figure(set + " zero-shot top-1 (" + (set.equals("shapes") ? "held-out colour×shape combinations, " : "test, ")
+              + z.classes() + "-way)", z.top1(), "chance", 1.0 / z.classes()));
+        } else if (r.getValue() instanceof RetrievalMetrics m && trainedOn.contains(set)) {
+          figures.add(new Figure(set + " text→image R@1 (" + m.images() + " held-out " + (set.equals("shapes") ? "scenes" : "images") + ")",
+              m.textToImage().get("R@1"), "chance", 1.0 / m.images()));
         } else if (r.getValue() instanceof ProbeMetrics p) {
           figures.add(new Figure(set + " linear probe top-1 (" + p.classes() + " classes)", p.testAccuracy(), "majority class",
               majority(p.confusion())));

@@ -14,7 +14,10 @@ public final class Systems {
               + "modality), trained and evaluated exactly as clip"),
       new CocaQuickstart(),
       new MeterQuickstart(),
-      new PaclQuickstart());
+      new PaclQuickstart(),
+
+      new NlipQuickstart(),
+      new UniclQuickstart());
 
   private Systems() {}
 

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Training checkpoints under a run's {@code checkpoints/}: {@code step-000120/} holds {@code model/} (a model folder with
  * its tokenizer), {@code optimizer.safetensors} (AdamW moments {@code exp_avg.NAME}, {@code exp_avg_sq.NAME}, and
- * {@code param.NAME} for task parameters the model folder does not hold, e.g. SigLIP's bias) and {@code trainer.json}.
+ * {@code param.NAME} for task parameters the model folder does not hold, e.g. SigLIP's bias, and {@code state.NAME} for
+ * the task's own state, e.g. NLIP's per-sample losses) and {@code trainer.json}.
  *
  * <p>A checkpoint is written into a hidden temporary folder and renamed into place only when complete; the previous one is
  * deleted only after that. A failure at any point (a full disk) leaves the previous checkpoint as it was.
@@ -92,7 +93,10 @@ public final class Checkpoints {
     task.module().namedParameters().forEach((n, p) -> {
       if (!inModel.contains(n)) out.put("param." + n, p.value());
     });
-    SafeTensorsWriter.write(tmp.resolve(OPTIMIZER), out, Map.of("format", "vlt-adamw", "step", Long.toString(opt.stepCount())));
+    try (NDManager stateManager = NDManager.newBaseManager()) {
+      task.state(stateManager).forEach((n, a) -> out.put("state." + n, a));
+      SafeTensorsWriter.write(tmp.resolve(OPTIMIZER), out, Map.of("format", "vlt-adamw", "step", Long.toString(opt.stepCount())));
+    }
   }
 
   /** The newest complete checkpoint, if any. */
@@ -117,7 +121,7 @@ public final class Checkpoints {
   }
 
   /**
-   * Restores the task's weights (into {@code manager}) and the optimizer's moments from {@code checkpoint}; returns the
+   * Restores the task's weights (into {@code manager}), its state and the optimizer's moments from {@code checkpoint}; returns the
    * trainer state to continue from.
    */
   public static TrainerState load(Path checkpoint, Task<?, ?> task, AdamW optimizer, NDManager manager) throws IOException {
@@ -128,15 +132,18 @@ public final class Checkpoints {
       Map<String, NDArray> weights = new HashMap<>(model.loadAll(tmp));
       Map<String, NDArray> m = new HashMap<>();
       Map<String, NDArray> v = new HashMap<>();
+      Map<String, NDArray> taskState = new HashMap<>();
       for (String name : opt.names()) {
         NDArray a = opt.load(tmp, name);
         if (name.startsWith("exp_avg.")) m.put(name.substring(8), a);
         else if (name.startsWith("exp_avg_sq.")) v.put(name.substring(11), a);
         else if (name.startsWith("param.")) weights.put(name.substring(6), a);
+        else if (name.startsWith("state.")) taskState.put(name.substring(6), a);
         else throw new IllegalArgumentException(checkpoint.resolve(OPTIMIZER) + " holds an unknown tensor " + name);
       }
       task.module().load(manager, weights);
       optimizer.restore(m, v, state.adamStep());
+      task.restoreState(taskState);
     }
     return state;
   }

@@ -1,11 +1,13 @@
 package dev.vlt.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.vlt.data.Batch;
 import dev.vlt.objectives.LossTerms;
 import dev.vlt.tensor.Module;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A model bound to its objectives: what the {@link Trainer} trains. The task turns a loader batch into its own input
@@ -43,6 +45,20 @@ public interface Task<B, O extends StepOutput<O>> {
   default boolean couplesBatch() {
     return true;
   }
+
+  /**
+   * What the task keeps besides parameters and must carry across a resume (NLIP's per-sample loss record, a feature
+   * queue), by name, as arrays on {@code manager}; saved in every checkpoint and handed back to {@link #restoreState}.
+   */
+  default Map<String, NDArray> state(NDManager manager) {
+    return Map.of();
+  }
+
+  /**
+   * Restores what {@link #state} saved (an empty map for a checkpoint of a task without state); the arrays live only
+   * during the call, so copy what is kept.
+   */
+  default void restoreState(Map<String, NDArray> state) {}
 
   /** Writes the model as a model folder (weights, config, tokenizer files). */
   void saveModel(Path dir) throws IOException;

@@ -1,6 +1,8 @@
 package dev.vlt.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.Loader;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.albef.AlbefRetrieval;
 import dev.vlt.models.albef.AlbefVqa;
@@ -17,9 +19,13 @@ import java.util.stream.Collectors;
  * line here and a {@link Task}; the {@link Trainer} runs them all.
  */
 public final class Tasks {
-  /** What a task is built from. */
-  /** @param tokenizer the run's tokenizer, for tasks that tokenize more than the loader's captions (questions, answers) */
-  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer) {}
+  /**
+   * What a task is built from: {@code tokenizer} is the run's (for tasks that tokenize more than the loader's captions:
+   * questions, answers), {@code source} the training data and {@code pairs} reads every training sample once, in source
+   * order, with the evaluation transform (for tasks that score each sample, as NLIP does).
+   */
+  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer,
+      DataSource source, Loader pairs) {}
 
   /** A task's name, what it optimises, and how to build it. */
   public record Entry(String name, String description, Function<Context, Task<?, ?>> factory) {}
@@ -42,7 +48,13 @@ public final class Tasks {
       new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
           c -> PaclTask.create(c, true)),
       new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",
-          c -> PaclTask.create(c, false)));
+          c -> PaclTask.create(c, false)),
+      new Entry("nlip", "NLIP's noise harmonization: per-pair noise probabilities from a mixture over each epoch's fixed-pass losses "
+          + "soften the contrastive targets and push likely-noisy pairs apart",
+          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())),
+      new Entry("unicl", "Florence's UniCL: image-label and image-text data in one contrastive space; samples sharing a class, "
+          + "or a caption, are positives of each other",
+          c -> new UniclTask(c.model().module(), c.writer())));
 
   private Tasks() {}
 

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public record TrainConfig(String model, String pretrained, String task, String tokenizer, Data data, int batchSize,
     int accumFreq, long trainNumSamples, int epochs, long steps, Optim optim, boolean lockImage, boolean lockText, long seed,
-    Cadence cadence, Coca coca, Map<String, Double> lrMult, Map<String, Double> lossWeights) {
+    Cadence cadence, Coca coca, Map<String, Double> lrMult, Map<String, Double> lossWeights, Nlip nlip) {
 
   /**
    * Where batches come from.
@@ -43,10 +43,13 @@ public record TrainConfig(String model, String pretrained, String task, String t
    * @param cropScale the smallest area fraction of open_clip's RandomResizedCrop (0.9); 1 trains on the eval
    *     transform's resize and centre crop, without augmentation
    * @param captions which of a sample's captions trains: "random" (one per sample and epoch, from the seed) or "first"
+   * @param captionNoise the fraction of captions swapped among samples ({@code dev.vlt.data.CaptionNoise}), or null for
+   *     the source as it is; given (0 included), the training pairs are one fixed set, ShapesWorld's first epoch
    */
   public record Data(String source, String val, int valNumSamples, String imageKey, String captionKey, String separator,
-      String classTemplates, int shapesObjects, int workers, double cropScale, String captions) {
+      String classTemplates, int shapesObjects, int workers, double cropScale, String captions, Double captionNoise) {
     public Data {
+      if (captionNoise != null && !(captionNoise >= 0 && captionNoise < 1)) throw bad("caption_noise", "must be in [0, 1), got " + captionNoise);
       if (!"random".equals(captions) && !"first".equals(captions)) throw bad("captions", "must be random or first, got '" + captions + "'");
       if (source == null || source.isBlank()) throw bad("data", "must name a data source");
       if (valNumSamples < 2) throw bad("val_num_samples", "must be at least 2, got " + valNumSamples);
@@ -85,6 +88,18 @@ public record TrainConfig(String model, String pretrained, String task, String t
       if (saveEveryNSteps < 0) throw bad("save_every_n_steps", "must be >= 0 (0 = at epoch ends only), got " + saveEveryNSteps);
       if (zeroshotFrequency < 0) throw bad("zeroshot_frequency", "must be >= 0 (0 = never), got " + zeroshotFrequency);
       if (logEveryNSteps < 1) throw bad("log_every_n_steps", "must be >= 1, got " + logEveryNSteps);
+    }
+  }
+
+  /**
+   * NLIP's noise harmonization: plain contrastive training for {@code warmupEpochs} (the memorization effect needs a model
+   * that has fitted the clean pairs first), then each epoch a fixed pass's per-pair losses give every pair's noise
+   * probability; {@code regWeight} weighs the noise-adaptive regulariser.
+   */
+  public record Nlip(int warmupEpochs, double regWeight) {
+    public Nlip {
+      if (warmupEpochs < 1) throw bad("nlip_warmup_epochs", "must be >= 1 (the estimate needs a model trained on the pairs), got " + warmupEpochs);
+      if (!(regWeight >= 0)) throw bad("nlip_reg_weight", "must be >= 0, got " + regWeight);
     }
   }
 
@@ -166,14 +181,14 @@ public record TrainConfig(String model, String pretrained, String task, String t
   /** The same run evaluated on {@code val} (a --val-data source) every --zeroshot-frequency epochs. */
   public TrainConfig withValData(String val) {
     Data d = new Data(data.source(), val, data.valNumSamples(), data.imageKey(), data.captionKey(), data.separator(),
-        data.classTemplates(), data.shapesObjects(), data.workers(), data.cropScale(), data.captions());
+        data.classTemplates(), data.shapesObjects(), data.workers(), data.cropScale(), data.captions(), data.captionNoise());
     return new TrainConfig(model, pretrained, task, tokenizer, d, batchSize, accumFreq, trainNumSamples, epochs, steps, optim,
-        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights);
+        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
   private TrainConfig with(long perEpoch, Optim o) {
     return new TrainConfig(model, pretrained, task, tokenizer, data, batchSize, accumFreq, perEpoch, epochs, steps, o,
-        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights);
+        lockImage, lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
   /** The run's config from JSON; absent keys take the defaults, unknown keys are an error naming them. */
@@ -190,7 +205,8 @@ public record TrainConfig(String model, String pretrained, String task, String t
     Data data = new Data(r.getString("data", "shapes"), r.getString("val_data", null), r.getInt("val_num_samples", 1000),
         r.getString("csv_img_key", null), r.getString("csv_caption_key", null), r.getString("csv_separator", null),
         r.getString("class_templates", "photo"), r.getInt("shapes_objects", 1), r.getInt("workers", 0),
-        r.getDouble("crop_scale", 0.9), r.getString("captions", "random"));
+        r.getDouble("crop_scale", 0.9), r.getString("captions", "random"),
+        r.getNode("caption_noise") == null ? null : r.getDouble("caption_noise", 0));
     int batch = r.getInt("batch_size", 64);
     int accum = r.getInt("accum_freq", 1);
     JsonNode perEpochNode = r.getNode("train_num_samples");
@@ -210,9 +226,10 @@ public record TrainConfig(String model, String pretrained, String task, String t
         r.getDouble("coca_token_dropout", 0));
     Map<String, Double> lrMult = numbers(r.getNode("lr_mult"), "lr_mult");
     Map<String, Double> lossWeights = numbers(r.getNode("loss_weights"), "loss_weights");
+    Nlip nlip = new Nlip(r.getInt("nlip_warmup_epochs", 1), r.getDouble("nlip_reg_weight", 1.0));
     r.finish();
     return new TrainConfig(model, pretrained, task, tokenizer, data, batch, accum, perEpoch, epochs, steps, optim, lockImage,
-        lockText, seed, cadence, coca, lrMult, lossWeights);
+        lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
   /** A JSON object of names to numbers ({"cross_modal": 5}), or empty when absent. */
@@ -242,6 +259,7 @@ public record TrainConfig(String model, String pretrained, String task, String t
     if (data.separator() != null) o.put("csv_separator", data.separator());
     o.put("class_templates", data.classTemplates()).put("shapes_objects", data.shapesObjects()).put("workers", data.workers())
         .put("crop_scale", data.cropScale()).put("captions", data.captions());
+    if (data.captionNoise() != null) o.put("caption_noise", data.captionNoise());
     o.put("batch_size", batchSize).put("accum_freq", accumFreq).put("train_num_samples", trainNumSamples);
     o.put("epochs", epochs).put("steps", steps);
     o.put("lr", optim.lr()).put("wd", optim.wd()).put("beta1", optim.beta1()).put("beta2", optim.beta2())
@@ -253,6 +271,7 @@ public record TrainConfig(String model, String pretrained, String task, String t
         .put("coca_token_dropout", coca.tokenDropout());
     if (!lrMult.isEmpty()) lrMult.forEach(o.putObject("lr_mult")::put);
     if (!lossWeights.isEmpty()) lossWeights.forEach(o.putObject("loss_weights")::put);
+    o.put("nlip_warmup_epochs", nlip.warmupEpochs()).put("nlip_reg_weight", nlip.regWeight());
     return o;
   }
 }

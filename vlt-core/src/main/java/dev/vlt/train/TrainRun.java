@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vlt.data.CaptionNoise;
 import dev.vlt.data.DataOptions;
 import dev.vlt.data.DataSource;
 import dev.vlt.data.DataSources;
@@ -53,6 +54,7 @@ public final class TrainRun implements AutoCloseable {
   public static final String PLOTS = "plots";
   public static final String MODEL = "model";
   public static final String TOKENIZER = "tokenizer";
+  public static final String SWAPPED = "caption-noise-swapped.txt";
   static final int ZEROSHOT_IMAGES = 256;
   static final int CAPTION_IMAGES = 64;
   /** Each seed trains on its own block of ShapesWorld's endless train split. */
@@ -66,7 +68,8 @@ public final class TrainRun implements AutoCloseable {
   private final NDManager manager;
   private final LoadedModel model;
   private final SkipReport skips = new SkipReport();
-  private final DataSource source;
+  private final DataSource opened;   // what --data names
+  private final DataSource source;   // what trains: opened, or its pairs with injected caption noise
   private final Loader loader;
   private final Task<?, ?> task;
   private final Evaluator evaluator;
@@ -91,19 +94,25 @@ public final class TrainRun implements AutoCloseable {
           .withKeys(given.data().imageKey(), given.data().captionKey(), given.data().separatorChar())
           .withClassTemplates(given.data().classTemplates())
           .withShapes(given.data().shapesObjects(), given.trainNumSamples(), given.seed() * SEED_BLOCK);
-      this.source = DataSources.open(given.data().source(), options, skips);
+      this.opened = DataSources.open(given.data().source(), options, skips);
+      this.source = given.data().captionNoise() == null ? opened : noisy(opened, given.data().captionNoise(), given.seed());
       this.cfg = given.resolved(source.size());
       List<Path> tokenizerFiles = new ArrayList<>();
       Tokenizer tokenizer = tokenizer(tokenizerFiles);
       ModelWriter writer = ModelWriter.of(model.config(), model.module(), preprocess, tokenizerFiles);
-      String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
-      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer));
-      lock(model.module(), cfg.lockImage(), cfg.lockText());
       ImageTransform transform = cfg.data().cropScale() < 1 ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
           : new EvalTransform(preprocess);
       LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
-      if (cfg.data().workers() > 0) lc = lc.withThreads(cfg.data().workers());
+      LoaderConfig pass = LoaderConfig.eval(cfg.batchSize());
+      if (cfg.data().workers() > 0) {
+        lc = lc.withThreads(cfg.data().workers());
+        pass = pass.withThreads(cfg.data().workers());
+      }
       this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize);
+      Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(), tokenizer::tokenize);
+      String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
+      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer, source, pairs));
+      lock(model.module(), cfg.lockImage(), cfg.lockText());
       this.evaluator = evaluator(tokenizer, options);
       this.trainer = new Trainer<>(task, cfg, manager);
     } catch (RuntimeException | IOException e) {
@@ -111,6 +120,18 @@ public final class TrainRun implements AutoCloseable {
       manager.close();
       throw e;
     }
+  }
+
+  /** The source with injected caption noise; the swapped pairs' ids go to {@value #SWAPPED} for evaluation. */
+  private DataSource noisy(DataSource opened, double fraction, long seed) throws IOException {
+    CaptionNoise.Injected noisy = CaptionNoise.inject(opened, fraction, seed);
+    Files.write(dir.resolve(SWAPPED), noisy.swappedIds());
+    return noisy.pairs();
+  }
+
+  /** The ids of the pairs whose captions --caption-noise swapped, one a line (absent without caption noise). */
+  public static Path swappedIds(Path runDir) {
+    return runDir.resolve(SWAPPED);
   }
 
   /**
@@ -137,7 +158,7 @@ public final class TrainRun implements AutoCloseable {
   /** The texts evaluation will encode besides captions: the class prompts, so their words become tokens too. */
   private List<String> evaluationPrompts() {
     List<String> out = new ArrayList<>();
-    if (source instanceof ShapesSource) out.addAll(ShapesWorld.classPrompts());
+    if (shapes() != null) out.addAll(ShapesWorld.classPrompts());
     if (model.has(Capability.QUESTION_ANSWERING)) {
       // the questions and answers are texts the model reads too: their words become tokens like the captions'
       java.util.Iterator<dev.vlt.data.Sample> it = source.stream(0, SkipReport.quiet());
@@ -160,7 +181,8 @@ public final class TrainRun implements AutoCloseable {
   private Evaluator evaluator(Tokenizer tokenizer, DataOptions options) throws IOException {
     List<Evaluator> all = new ArrayList<>();
     PreprocessConfig pre = model.preprocess();
-    if (source instanceof ShapesSource shapes && model.has(Capability.IMAGE_TEXT_SIMILARITY)) {
+    ShapesSource shapes = shapes();
+    if (shapes != null && model.has(Capability.IMAGE_TEXT_SIMILARITY)) {
       ShapesWorldConfig world = shapes.world().config();
       all.add(new ShapesZeroShot(model.require(Capability.IMAGE_TEXT_SIMILARITY), tokenizer, pre, world, ZEROSHOT_IMAGES));
       if (model.has(Capability.CAPTIONING)) {
@@ -198,6 +220,11 @@ public final class TrainRun implements AutoCloseable {
       boolean neither = n.equals("logit_scale") || n.equals("logit_bias") || n.startsWith("text_decoder.");
       if (image && visual || text && !visual && !neither) e.getValue().setFrozen(true);
     }
+  }
+
+  /** The ShapesWorld source trained on, under injected caption noise or not; null for other data. */
+  private ShapesSource shapes() {
+    return opened instanceof ShapesSource shapes ? shapes : null;
   }
 
   /** A new run in {@code dir}, which must be absent or empty; on failure nothing is left behind. */

@@ -135,40 +135,15 @@ class TrainerTest {
   }
 
   /** The task with a NaN loss at one call: the NaN test's injection point. */
-  private record Poisoned(ContrastiveTask inner, int poisonAt, int[] calls) implements Task<TrainBatch, ContrastiveTask.Outputs> {
+  private record Poisoned(ContrastiveTask inner, int poisonAt, int[] calls) implements WrappedTask {
     Poisoned(ContrastiveTask inner, int poisonAt) {
       this(inner, poisonAt, new int[1]);
-    }
-
-    @Override
-    public Module module() {
-      return inner.module();
-    }
-
-    @Override
-    public TrainBatch collate(dev.vlt.data.Batch batch, NDManager manager) {
-      return inner.collate(batch, manager);
-    }
-
-    @Override
-    public ContrastiveTask.Outputs forward(TrainBatch batch) {
-      return inner.forward(batch);
     }
 
     @Override
     public LossTerms loss(ContrastiveTask.Outputs outputs) {
       LossTerms l = inner.loss(outputs);
       return ++calls[0] == poisonAt ? LossTerms.of("contrastive_loss", l.total().mul(Float.NaN)) : l;
-    }
-
-    @Override
-    public void afterStep() {
-      inner.afterStep();
-    }
-
-    @Override
-    public void saveModel(Path dir) throws IOException {
-      inner.saveModel(dir);
     }
   }
 }
