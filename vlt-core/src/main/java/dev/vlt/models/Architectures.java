@@ -5,6 +5,10 @@ import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
+import dev.vlt.models.grounding.TransVg;
+import dev.vlt.models.grounding.TransVgConfig;
+import dev.vlt.models.grounding.TransVgPlus;
+import dev.vlt.models.grounding.TransVgPlusConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import java.util.List;
@@ -24,7 +28,14 @@ public final class Architectures {
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+  public static final Architecture TRANSVG = new Architecture(TransVgConfig.ARCH, "TransVG",
+      "Deng et al. 2021: visual and word tokens and a [REG] token through a fusion transformer; [REG] regresses the box",
+      TransVg.class, TransVgConfig::fromJson, List.of("grounding"));
+  public static final Architecture TRANSVG_PLUS = new Architecture(TransVgPlusConfig.ARCH, "TransVG++",
+      "Deng et al. 2023: a language-conditioned ViT (text cross-attention inside the ViT, [REG] among its tokens) regresses the box",
+      TransVgPlus.class, TransVgPlusConfig::fromJson, List.of("grounding"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, TRANSVG, TRANSVG_PLUS);
 
   private Architectures() {}
 
