@@ -3,6 +3,8 @@ package dev.vlt.cli;
 import dev.vlt.experiment.ExperimentReport;
 import dev.vlt.experiment.ExperimentRunner;
 import dev.vlt.experiment.ExperimentSpec;
+import dev.vlt.experiment.SystemExperimentRunner;
+import dev.vlt.experiment.SystemExperimentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,9 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-    description = {"Train several model configs on the same data with the same budget and seeds, evaluate them the same way",
-        "(zero-shot, retrieval R@1, linear probe, modality gap, head CKA) and write one report: report.md, results.json,",
-        "curves.png and cka.png. See docs/experiments/ for the file format and examples."})
+    description = {"Train several arms on the same data with the same budget and seeds, evaluate them the same way and write",
+        "one report (report.md, results.json, curves.png) with every arm's paired difference against the reference arm.",
+        "A file naming a \"system\" varies that quickstart system's model config and training settings and scores each arm",
+        "with the system's own evaluation; otherwise it sweeps MS-CLIP configs (zero-shot, retrieval, probe, modality gap,",
+        "head CKA). See docs/experiments/ for the formats and examples."})
 public final class ExperimentCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE.json", description = "The experiment file.")
   Path file;
@@ -30,10 +34,13 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     threads.apply();
-    ExperimentSpec spec = ExperimentSpec.read(file);
+    boolean bySystem = SystemExperimentSpec.isSystemExperiment(ExperimentSpec.readJson(file));
+    SystemExperimentSpec system = bySystem ? SystemExperimentSpec.read(file) : null;
+    ExperimentSpec spec = bySystem ? null : ExperimentSpec.read(file);
     Path dir = out != null ? out : Path.of("runs", "experiments", file.getFileName().toString().replaceFirst("\\.json$", ""));
     long t0 = System.nanoTime();
-    ExperimentReport.Written w = ExperimentRunner.run(spec, dir, saveModels, System.err::println);
+    ExperimentReport.Written w = bySystem ? SystemExperimentRunner.run(system, dir, saveModels, System.err::println)
+        : ExperimentRunner.run(spec, dir, saveModels, System.err::println);
     System.out.println(Files.readString(w.markdown()).lines().takeWhile(l -> !l.startsWith("Columns:")).reduce("", (a, b) -> a + b + "\n"));
     System.out.printf("report:  %s%nresults: %s%ntime:    %.1f min%n", w.markdown().toAbsolutePath(), w.json().toAbsolutePath(),
         (System.nanoTime() - t0) / 60e9);

@@ -1,5 +1,6 @@
 package dev.vlt.data;
 
+import dev.vlt.data.scenes.EmojiScenes;
 import dev.vlt.data.shapes.ShapesSource;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
@@ -12,7 +13,7 @@ import java.util.Locale;
 /**
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
  * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
- * built-in generated {@code shapes[:train|val|test]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
+ * built-in generated {@code shapes[:train|val|test]} and {@code emoji-scenes[:train|val|test|unseen]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
 public final class DataSources {
@@ -46,13 +47,21 @@ public final class DataSources {
         String s = split == null ? "all" : split;
         yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
       }
+      case EmojiScenes.NAME -> EmojiScenes.open(dataDir().resolve("emoji-google-64"), split, options.imageSize(),
+          options.shapesObjects(), options.epochSize(), options.offset());
       case "photos" -> SkimagePhotos.read(dataDir().resolve("photos-skimage"));
       case "digits" -> Digits.read(dataDir().resolve("digits-8x8").resolve("digits.csv.gz"), split == null ? "all" : split);
       case "fashion-mnist" -> FashionMnist.read(FashionMnist.find().orElseThrow(() -> new IllegalArgumentException(
           "--data fashion-mnist: not installed (apt-get install dataset-fashion-mnist)")), split == null ? "train" : split);
       default -> throw new IllegalArgumentException("--data " + spec + ": not a manifest (.jsonl/.csv/.tsv), shard pattern (.tar),"
-          + " folder, the built-in shapes, or a bundled set (emoji, photos, digits, fashion-mnist)");
+          + " folder, the built-in shapes or emoji-scenes, or a bundled set (emoji, photos, digits, fashion-mnist)");
     };
+  }
+
+  /** Whether {@code spec} names an endless generated source (ShapesWorld, emoji scenes), whose epochs have no natural size. */
+  public static boolean isGenerated(String spec) {
+    String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+    return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME);
   }
 
   /**

@@ -8,8 +8,12 @@ import java.util.Objects;
  * One training or evaluation example. {@code captions} may be empty (classification data); {@code label} is a class index
  * or {@link #NO_LABEL}; {@code boxes} and {@code masks} (L rasters, nonzero = object) are parallel lists, possibly empty.
  * {@code location} names where the record came from ({@code manifest.jsonl:12}, {@code shard-000003.tar:abc}) for messages.
+ * Boxes and masks are in the source image's pixels (the loader's batch holds transformed images: a task that uses geometry
+ * maps them, e.g. by training with {@code crop_scale} 1 so the transform is a plain resize). {@code phrases} are referring
+ * expressions, each naming one of the boxes; {@code questions} are questions about the image with their answers.
  */
-public record Sample(String id, ImageSource image, List<String> captions, int label, List<Box> boxes, List<Raster8> masks, String location) {
+public record Sample(String id, ImageSource image, List<String> captions, int label, List<Box> boxes, List<Raster8> masks,
+    String location, List<Phrase> phrases, List<Question> questions) {
   public static final int NO_LABEL = -1;
 
   public Sample {
@@ -19,9 +23,20 @@ public record Sample(String id, ImageSource image, List<String> captions, int la
     boxes = List.copyOf(boxes);
     masks = List.copyOf(masks);
     Objects.requireNonNull(location, "location");
+    phrases = List.copyOf(phrases);
+    questions = List.copyOf(questions);
     if (!masks.isEmpty() && masks.size() != boxes.size()) {
       throw new IllegalArgumentException(location + ": " + masks.size() + " masks for " + boxes.size() + " boxes");
     }
+    for (Phrase p : phrases) {
+      if (p.box() >= boxes.size()) throw new IllegalArgumentException(location + ": phrase '" + p.text() + "' points at box "
+          + p.box() + " of " + boxes.size());
+    }
+  }
+
+  /** A sample without phrases or questions. */
+  public Sample(String id, ImageSource image, List<String> captions, int label, List<Box> boxes, List<Raster8> masks, String location) {
+    this(id, image, captions, label, boxes, masks, location, List.of(), List.of());
   }
 
   /** An image with captions and perhaps a label, no boxes. */

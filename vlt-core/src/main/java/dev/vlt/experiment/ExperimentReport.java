@@ -78,10 +78,57 @@ public final class ExperimentReport {
 
   private ExperimentReport() {}
 
-  static Written write(ExperimentSpec spec, String dataDescription, int vocab, List<RunResult> results, Path out,
-      double wallMinutes) throws IOException {
-    Files.createDirectories(out);
+  /**
+   * What a report says around its numbers, whatever trained the runs.
+   *
+   * @param setup the markdown paragraph(s) describing data, budget and seeds
+   * @param columnsNote what the metric columns mean
+   * @param runs the run names in spec order
+   * @param reference the run every other run is compared with, seed by seed
+   * @param configs per run, the configuration it differs by (printed under "Configs")
+   */
+  public record Setup(String title, String question, String setup, String columnsNote, List<String> runs, String reference,
+      Map<String, String> configs) {
+    public Setup {
+      runs = List.copyOf(runs);
+      if (!runs.contains(reference)) throw new IllegalArgumentException("reference run '" + reference + "' is not one of " + runs);
+    }
+  }
+
+  /** The wall-time sentence every report ends its setup with. */
+  static String wallTime(double wallMinutes) {
+    return String.format(Locale.ROOT, " Wall time of the whole experiment: %.1f min on 2 cores (load average %.1f at the end).",
+        wallMinutes, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /** The MS-CLIP experiment's setup: its data, budget, tokenizer and the analysis columns. */
+  static Setup setup(ExperimentSpec spec, String dataDescription, int vocab, double wallMinutes) throws IOException {
+    ExperimentSpec.Budget b = spec.budget();
+    StringBuilder md = new StringBuilder();
+    md.append("**Setup.** ").append(dataDescription).append(". Budget for every run: ").append(b.steps()).append(" steps of ")
+        .append(b.batchSize()).append(" pairs, AdamW lr ").append(b.lr()).append(" (").append(b.warmup())
+        .append(" warmup steps, cosine), weight decay ").append(b.weightDecay()).append(", gradient clip ").append(b.gradClip())
+        .append("; seeds ").append(b.seeds()).append(". Tokenizer: byte-level BPE of ").append(vocab)
+        .append(" tokens trained on the training captions, context ").append(spec.contextLength())
+        .append(". For a given seed every run sees the same pairs in the same order and starts from weights drawn with that seed.")
+        .append(" Cells are mean ± sample standard deviation over the ").append(b.seeds().size()).append(" seeds.")
+        .append(wallTime(wallMinutes));
+    String columns = "Columns: zero-shot top-1 with the set's prompt ensemble; retrieval R@1 text→image and image→text; "
+        + "linear-probe top-1 on frozen image features; modality gap = distance between the image and caption centroids of "
+        + spec.analysisPairs() + " matched test pairs (normalised embeddings), matched cos = their mean cosine; "
+        + "head CKA = linear CKA between a head's token-averaged output on the images and on their captions, averaged "
+        + "over heads and the blocks both modalities run; entropy gap = mean |image − text| normalised attention entropy per head.";
+    ObjectMapper json = new ObjectMapper();
+    Map<String, String> configs = new LinkedHashMap<>();
+    for (ExperimentSpec.RunSpec run : spec.runs()) configs.put(run.name(), "`" + json.writeValueAsString(run.modelCfg()) + "`");
     List<String> runs = spec.runs().stream().map(ExperimentSpec.RunSpec::name).toList();
+    return new Setup(spec.title(), spec.question(), md.toString(), columns, runs, spec.reference() == null ? runs.get(0)
+        : spec.reference(), configs);
+  }
+
+  static Written write(Setup spec, List<RunResult> results, Path out) throws IOException {
+    Files.createDirectories(out);
+    List<String> runs = spec.runs();
     List<String> columns = new ArrayList<>(new LinkedHashSet<>(results.stream().flatMap(r -> r.metrics().keySet().stream()).toList()));
     List<Path> plots = new ArrayList<>();
     // one colour per config (mean over seeds) reads at a glance; every seed's own curve is in the second plot
@@ -98,28 +145,24 @@ public final class ExperimentReport {
     for (RunResult r : results) series.put((runs.indexOf(r.run()) + 1) + "/" + r.seed(), smoothed(r.loss()));
     Plots.lines(bySeed, "training loss of every run (config number / seed)", "step", series);
     plots.add(bySeed);
-    Path cka = out.resolve("cka.png");
-    Map<String, double[][]> perLayer = new LinkedHashMap<>();
-    for (String run : runs) perLayer.put(run, meanOverSeeds(results, run));
-    Plots.lines(cka, "head CKA, image vs caption, per block (mean over heads, seeds)", "block", perLayer);
-    plots.add(cka);
+    boolean analysed = results.stream().allMatch(r -> r.analysis() != null);
+    boolean counted = results.stream().allMatch(r -> r.parameters() != null);
+    if (analysed && !results.isEmpty()) {
+      Path cka = out.resolve("cka.png");
+      Map<String, double[][]> perLayer = new LinkedHashMap<>();
+      for (String run : runs) perLayer.put(run, meanOverSeeds(results, run));
+      Plots.lines(cka, "head CKA, image vs caption, per block (mean over heads, seeds)", "block", perLayer);
+      plots.add(cka);
+    }
 
     StringBuilder md = new StringBuilder();
     md.append("# ").append(spec.title()).append("\n\n");
     if (!spec.question().isEmpty()) md.append(spec.question()).append("\n\n");
-    ExperimentSpec.Budget b = spec.budget();
-    md.append("**Setup.** ").append(dataDescription).append(". Budget for every run: ").append(b.steps()).append(" steps of ")
-        .append(b.batchSize()).append(" pairs, AdamW lr ").append(b.lr()).append(" (").append(b.warmup())
-        .append(" warmup steps, cosine), weight decay ").append(b.weightDecay()).append(", gradient clip ").append(b.gradClip())
-        .append("; seeds ").append(b.seeds()).append(". Tokenizer: byte-level BPE of ").append(vocab)
-        .append(" tokens trained on the training captions, context ").append(spec.contextLength())
-        .append(". For a given seed every run sees the same pairs in the same order and starts from weights drawn with that seed.")
-        .append(" Cells are mean ± sample standard deviation over the ").append(b.seeds().size()).append(" seeds.")
-        .append(String.format(Locale.ROOT, " Wall time of the whole experiment: %.1f min on 2 cores (load average %.1f at the end).%n%n",
-            wallMinutes, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    md.append(spec.setup()).append("\n\n");
     List<String> header = new ArrayList<>(List.of("run"));
     header.addAll(columns);
-    header.addAll(List.of("params (shared)", "samples/s"));
+    if (counted) header.add("params (shared)");
+    header.add("samples/s");
     List<List<String>> rows = new ArrayList<>();
     for (String run : runs) {
       List<RunResult> mine = results.stream().filter(r -> r.run().equals(run)).toList();
@@ -127,26 +170,22 @@ public final class ExperimentReport {
       List<String> row = new ArrayList<>(List.of(run));
       for (String c : columns) row.add(Stat.of(mine.stream().map(r -> r.metrics().getOrDefault(c, Double.NaN)).toList()).format(3));
       var p = mine.get(0).parameters();
-      row.add(String.format(Locale.ROOT, "%,d (%,d)", p.total(), p.shared()));
+      if (counted) row.add(String.format(Locale.ROOT, "%,d (%,d)", p.total(), p.shared()));
       row.add(Stat.of(mine.stream().map(RunResult::samplesPerSecond).toList()).format(0));
       rows.add(row);
     }
     md.append(MarkdownTable.render(header, rows)).append('\n');
-    md.append("Columns: zero-shot top-1 with the set's prompt ensemble; retrieval R@1 text→image and image→text; linear-probe ")
-        .append("top-1 on frozen image features; modality gap = distance between the image and caption centroids of ")
-        .append(spec.analysisPairs()).append(" matched test pairs (normalised embeddings), matched cos = their mean cosine; ")
-        .append("head CKA = linear CKA between a head's token-averaged output on the images and on their captions, averaged ")
-        .append("over heads and the blocks both modalities run; entropy gap = mean |image − text| normalised attention entropy ")
-        .append("per head. ");
+    md.append(spec.columnsNote()).append(' ');
     if (columns.contains(RunResult.POOL_P_SPREAD)) {
       md.append("pool p = the learned GeM exponent (mean over GGeM's groups), pool p spread = max − min over the groups. ");
     }
     md.append("samples/s is training throughput on a shared 2-core machine (noisy).\n\n");
-    appendPaired(md, runs, columns, results);
+    appendPaired(md, runs, spec.reference(), columns, results);
     md.append("![training loss](curves.png)\n\n");
     md.append("Every run's own curve, numbered by config (");
     for (int i = 0; i < runs.size(); i++) md.append(i == 0 ? "" : ", ").append(i + 1).append(" = ").append(runs.get(i));
-    md.append("):\n\n![training loss per seed](curves-by-seed.png)\n\n![head CKA per block](cka.png)\n\n");
+    md.append("):\n\n![training loss per seed](curves-by-seed.png)\n\n");
+    if (analysed) md.append("![head CKA per block](cka.png)\n\n");
     md.append("## Every run\n\n");
     List<String> perSeedHeader = new ArrayList<>(List.of("run", "seed"));
     perSeedHeader.addAll(columns);
@@ -162,13 +201,13 @@ public final class ExperimentReport {
       perSeed.add(row);
     }
     md.append(MarkdownTable.render(perSeedHeader, perSeed)).append('\n');
-    md.append("## Model configs\n\n");
+    md.append("## Configs\n\n");
     ObjectMapper json = new ObjectMapper();
-    for (ExperimentSpec.RunSpec run : spec.runs()) {
-      RunResult any = results.stream().filter(r -> r.run().equals(run.name())).findFirst().orElse(null);
-      md.append("- **").append(run.name()).append("**");
-      if (any != null) md.append(" — ").append(any.parameters().describe());
-      md.append(": `").append(json.writeValueAsString(run.modelCfg())).append("`\n");
+    for (String run : runs) {
+      RunResult any = results.stream().filter(r -> r.run().equals(run)).findFirst().orElse(null);
+      md.append("- **").append(run).append("**");
+      if (any != null && any.parameters() != null) md.append(" — ").append(any.parameters().describe());
+      md.append(": ").append(spec.configs().getOrDefault(run, "")).append("\n");
     }
     Path mdFile = out.resolve("report.md");
     Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
@@ -179,15 +218,15 @@ public final class ExperimentReport {
   }
 
   /**
-   * Every run against the first (the reference), metric by metric: the mean over seeds of the seed-by-seed difference
+   * Every run against the reference run (the spec's, else the first), metric by metric: the mean over seeds of the seed-by-seed difference
    * with its 95 % t-interval, so a comparison says what the seeds can resolve rather than only whether means differ.
    */
-  private static void appendPaired(StringBuilder md, List<String> runs, List<String> columns, List<RunResult> results) {
+  private static void appendPaired(StringBuilder md, List<String> runs, String ref, List<String> columns, List<RunResult> results) {
     if (runs.size() < 2) return;
-    String ref = runs.get(0);
     List<Long> seeds = results.stream().filter(r -> r.run().equals(ref)).map(RunResult::seed).toList();
     List<List<String>> rows = new ArrayList<>();
-    for (String run : runs.subList(1, runs.size())) {
+    for (String run : runs) {
+      if (run.equals(ref)) continue;
       for (String c : columns) {
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -239,10 +278,10 @@ public final class ExperimentReport {
     return new double[][] {curves.get(0)[0], mean(curves.stream().map(c -> c[1]).toList())};
   }
 
-  private static ObjectNode toJson(ObjectMapper json, ExperimentSpec spec, List<RunResult> results, List<String> runs,
+  private static ObjectNode toJson(ObjectMapper json, Setup spec, List<RunResult> results, List<String> runs,
       List<String> columns) {
     ObjectNode root = json.createObjectNode();
-    root.put("title", spec.title());
+    root.put("title", spec.title()).put("reference", spec.reference());
     ObjectNode summary = root.putObject("summary");
     for (String run : runs) {
       ObjectNode s = summary.putObject(run);
@@ -253,7 +292,9 @@ public final class ExperimentReport {
         if (st.n() == 0) continue;                                    // a metric this run does not have
         s.putObject(c).put("mean", st.mean()).put("std", st.std()).put("n", st.n());
       }
-      s.put("parameters", mine.get(0).parameters().total()).put("shared_parameters", mine.get(0).parameters().shared());
+      if (mine.get(0).parameters() != null) {
+        s.put("parameters", mine.get(0).parameters().total()).put("shared_parameters", mine.get(0).parameters().shared());
+      }
       Stat sps = Stat.of(mine.stream().map(RunResult::samplesPerSecond).toList());
       s.putObject("samples_per_second").put("mean", sps.mean()).put("std", sps.std());
     }
@@ -263,13 +304,17 @@ public final class ExperimentReport {
       o.put("run", r.run()).put("seed", r.seed()).put("samples_per_second", r.samplesPerSecond());
       ObjectNode m = o.putObject("metrics");
       r.metrics().forEach(m::put);
-      ObjectNode p = o.putObject("parameters");
-      p.put("total", r.parameters().total()).put("shared", r.parameters().shared()).put("image", r.parameters().image())
-          .put("text", r.parameters().text());
-      ArrayNode heads = o.putArray("heads");
-      for (HeadStats h : r.analysis().heads()) {
-        heads.addObject().put("layer", h.layer()).put("head", h.head()).put("shared", h.shared()).put("cka", h.cka())
-            .put("image_entropy", h.imageEntropy()).put("text_entropy", h.textEntropy());
+      if (r.parameters() != null) {
+        ObjectNode p = o.putObject("parameters");
+        p.put("total", r.parameters().total()).put("shared", r.parameters().shared()).put("image", r.parameters().image())
+            .put("text", r.parameters().text());
+      }
+      if (r.analysis() != null) {
+        ArrayNode heads = o.putArray("heads");
+        for (HeadStats h : r.analysis().heads()) {
+          heads.addObject().put("layer", h.layer()).put("head", h.head()).put("shared", h.shared()).put("cka", h.cka())
+              .put("image_entropy", h.imageEntropy()).put("text_entropy", h.textEntropy());
+        }
       }
       ArrayNode loss = o.putArray("loss");
       for (double v : r.loss()) loss.add(v);

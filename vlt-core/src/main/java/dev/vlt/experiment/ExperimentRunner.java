@@ -92,7 +92,8 @@ public final class ExperimentRunner {
         if (!saveModels) Checkpoints.deleteTree(dir.resolve(TrainRun.MODEL));
       }
     }
-    return ExperimentReport.write(spec, data.description(), bpe.vocabSize(), results, out, (System.nanoTime() - start) / 60e9);
+    return ExperimentReport.write(ExperimentReport.setup(spec, data.description(), bpe.vocabSize(), (System.nanoTime() - start) / 60e9),
+        results, out);
   }
 
   /**

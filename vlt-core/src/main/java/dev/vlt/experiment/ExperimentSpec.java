@@ -21,9 +21,10 @@ import java.util.List;
  * come from the tokenizer the harness trains on the training captions, so the file must not set them.
  *
  * @param question what the experiment asks, printed at the top of the report
+ * @param reference the run every other run is compared with seed by seed; null: the first
  */
 public record ExperimentSpec(String title, String question, DataSpec data, Budget budget, int vocabSize, int contextLength,
-    int analysisPairs, List<RunSpec> runs) {
+    int analysisPairs, List<RunSpec> runs, String reference) {
 
   /** The training data and its evaluation set: "shapes" (ShapesWorld) or "emoji" (the Noto emoji pairs). */
   public record DataSpec(String name, int minObjects, int maxObjects, int evalImages) {
@@ -54,6 +55,9 @@ public record ExperimentSpec(String title, String question, DataSpec data, Budge
     if (runs.isEmpty()) throw error("runs", "must list at least one model");
     if (new HashSet<>(runs.stream().map(RunSpec::name).toList()).size() != runs.size()) throw error("runs", "has two runs of one name");
     if (analysisPairs < 2) throw error("analysis_pairs", "must be at least 2, got " + analysisPairs);
+    if (reference != null && runs.stream().noneMatch(r -> r.name().equals(reference))) {
+      throw error("reference", "names no run: '" + reference + "'");
+    }
   }
 
   /** The run's config with the tokenizer's vocabulary and context filled in; validates it as an MS-CLIP config. */
@@ -68,17 +72,23 @@ public record ExperimentSpec(String title, String question, DataSpec data, Budge
   }
 
   public static ExperimentSpec read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("experiment file " + file + " does not exist");
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = readJson(file);
     try {
       return fromJson(root);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An experiment file's JSON object, or one clear error (missing file, not JSON, not an object). */
+  public static JsonNode readJson(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("experiment file " + file + " does not exist");
+    try {
+      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      if (root == null || !root.isObject()) throw new IllegalArgumentException(file + " does not hold a JSON object");
+      return root;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -113,8 +123,9 @@ public record ExperimentSpec(String title, String question, DataSpec data, Budge
     JsonNode list = r.getNode("runs");
     if (list == null || !list.isArray()) throw error("runs", "must be a list of {name, msclip_cfg}");
     for (JsonNode run : list) runs.add(run(base, run));
+    String reference = r.getString("reference", null);
     r.finish();
-    return new ExperimentSpec(title, question, data, budget, vocab, ctx, pairs, runs);
+    return new ExperimentSpec(title, question, data, budget, vocab, ctx, pairs, runs, reference);
   }
 
   private static RunSpec run(JsonNode base, JsonNode run) {

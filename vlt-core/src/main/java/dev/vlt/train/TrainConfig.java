@@ -180,7 +180,7 @@ public record TrainConfig(String model, String pretrained, String task, String t
     int batch = r.getInt("batch_size", 64);
     int accum = r.getInt("accum_freq", 1);
     JsonNode perEpochNode = r.getNode("train_num_samples");
-    boolean generated = data.source().equals("shapes") || data.source().startsWith("shapes:");  // endless: an epoch is 4096 scenes
+    boolean generated = dev.vlt.data.DataSources.isGenerated(data.source());  // endless: an epoch is 4096 scenes
     long perEpoch = perEpochNode == null ? (generated ? 4096 : 0) : perEpochNode.asLong();
     int epochs = r.getInt("epochs", 8);
     long steps = r.getInt("steps", 0);

@@ -347,7 +347,7 @@ public final class TrainRun implements AutoCloseable {
   }
 
   /** A registry name, or a JSON file holding a model config (a whole open_clip_config.json, or a bare model_cfg). */
-  static ModelConfig modelConfig(String model) throws IOException {
+  public static ModelConfig modelConfig(String model) throws IOException {
     if (Models.registry().contains(model)) return Models.config(model);
     Path file = Path.of(model);
     if (!Files.isRegularFile(file)) {

@@ -2,8 +2,11 @@ package dev.vlt.data.shapes;
 
 import dev.vlt.data.GeneratedSource;
 import dev.vlt.data.ImageSource;
+import dev.vlt.data.Phrase;
+import dev.vlt.data.Question;
 import dev.vlt.data.Sample;
 import dev.vlt.data.image.Raster8;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,8 +35,24 @@ public final class ShapesSource implements GeneratedSource {
     ShapesSample s = world.sample(split, offset + index);
     Raster8 image = new Raster8(s.imageSize(), s.imageSize(), 3, s.rgbBytes());
     int label = s.scene().size() == 1 ? s.label() : Sample.NO_LABEL;
-    return Sample.of(ShapesWorld.NAME + "/" + split.word() + "/" + (offset + index), ImageSource.of(image), s.captions(), label,
-        ShapesWorld.NAME + ":" + split.word() + ":" + (offset + index));
+    List<dev.vlt.data.Box> boxes = new ArrayList<>();
+    List<Raster8> masks = new ArrayList<>();
+    for (int i = 0; i < s.scene().size(); i++) {
+      ShapeObject o = s.scene().get(i);
+      boxes.add(new dev.vlt.data.Box(o.box().x0(), o.box().y0(), o.box().x1(), o.box().y1(), o.combo().name()));
+      masks.add(mask(s.mask(i), s.imageSize()));
+    }
+    List<Phrase> phrases = s.referring().stream().map(r -> new Phrase(r.text(), r.target())).toList();
+    List<Question> questions = s.questions().stream().map(q -> new Question(q.question(), q.answer(), q.type())).toList();
+    return new Sample(ShapesWorld.NAME + "/" + split.word() + "/" + (offset + index), ImageSource.of(image), s.captions(), label,
+        boxes, masks, ShapesWorld.NAME + ":" + split.word() + ":" + (offset + index), phrases, questions);
+  }
+
+  /** An object's mask as an L raster: 255 where the object covers the pixel, 0 elsewhere. */
+  private static Raster8 mask(boolean[] covered, int size) {
+    byte[] px = new byte[covered.length];
+    for (int i = 0; i < px.length; i++) if (covered[i]) px[i] = (byte) 255;
+    return new Raster8(size, size, 1, px);
   }
 
   @Override

@@ -62,4 +62,42 @@ class ShapesSourceTest {
     ShapesWorld two = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(32).withObjects(2, 2));
     assertEquals(Sample.NO_LABEL, new ShapesSource(two, Split.TRAIN, 8, 0).get(0).label(), "several objects: no one class");
   }
+
+  @Test
+  void scenesCarryBoxesMasksReferringPhrasesAndTypedQuestions() {
+    ShapesWorld three = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(32).withObjects(2, 3));
+    ShapesSource source = new ShapesSource(three, Split.TRAIN, 8, 0);
+    for (long i = 0; i < 8; i++) {
+      Sample s = source.get(i);
+      ShapesSample raw = three.sample(Split.TRAIN, i);
+      assertEquals(raw.scene().size(), s.boxes().size());
+      assertEquals(raw.scene().size(), s.masks().size());
+      for (int o = 0; o < s.boxes().size(); o++) {
+        dev.vlt.data.Box b = s.boxes().get(o);
+        assertEquals(raw.scene().get(o).combo().name(), b.label());
+        boolean[] covered = raw.mask(o);
+        int inside = 0;
+        for (int p = 0; p < covered.length; p++) {
+          assertEquals(covered[p], s.masks().get(o).pixels()[p] != 0);
+          if (covered[p]) {
+            assertTrue(b.x0() <= p % 32 && p % 32 < b.x1() && b.y0() <= p / 32 && p / 32 < b.y1(), "mask pixel outside its box");
+            inside++;
+          }
+        }
+        assertTrue(inside > 0);
+      }
+      assertEquals(raw.referring().size(), s.phrases().size());
+      for (int k = 0; k < s.phrases().size(); k++) {
+        assertEquals(raw.referring().get(k).text(), s.phrases().get(k).text());
+        assertEquals(raw.referring().get(k).target(), s.phrases().get(k).box());
+      }
+      assertEquals(raw.questions().size(), s.questions().size());
+      for (dev.vlt.data.Question q : s.questions()) {
+        assertTrue(QuestionAnswer.TYPES.contains(q.type()), q.type());
+        assertTrue(ShapesWorld.answers().contains(q.answer()), q.answer());
+      }
+      assertTrue(s.questions().stream().anyMatch(q -> q.type().equals(QuestionAnswer.COUNT)
+          && q.text().equals("how many shapes are there?")));
+    }
+  }
 }
