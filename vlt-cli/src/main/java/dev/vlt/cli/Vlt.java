@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         SearchCommand.class,
         ServeCommand.class,
         CaptionCommand.class,
+        GroundCommand.class,
         ExperimentCommand.class,
         AnalyzeCommand.class,
         MatchCommand.class,

@@ -11,6 +11,10 @@ import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.meter.MeterConfig;
+import dev.vlt.models.grounding.TransVg;
+import dev.vlt.models.grounding.TransVgConfig;
+import dev.vlt.models.grounding.TransVgPlus;
+import dev.vlt.models.grounding.TransVgPlusConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import dev.vlt.models.pacl.Pacl;
@@ -50,7 +54,14 @@ public final class Architectures {
           + "for open-vocabulary segmentation",
       Pacl.class, PaclConfig::fromJson, List.of("pacl", "pacl-unfrozen"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL);
+  public static final Architecture TRANSVG = new Architecture(TransVgConfig.ARCH, "TransVG",
+      "Deng et al. 2021: visual and word tokens and a [REG] token through a fusion transformer; [REG] regresses the box",
+      TransVg.class, TransVgConfig::fromJson, List.of("grounding"));
+  public static final Architecture TRANSVG_PLUS = new Architecture(TransVgPlusConfig.ARCH, "TransVG++",
+      "Deng et al. 2023: a language-conditioned ViT (text cross-attention inside the ViT, [REG] among its tokens) regresses the box",
+      TransVgPlus.class, TransVgPlusConfig::fromJson, List.of("grounding"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS);
 
   private Architectures() {}
 

@@ -29,9 +29,12 @@ public record Capability<T>(String name, String action, Class<T> type) {
   public static final Capability<PatchTextSimilarity> SEGMENTATION = new Capability<>("segmentation",
       "segment images by text (label each pixel with the text its patch matches best)", PatchTextSimilarity.class);
 
+  public static final Capability<GroundingModel> GROUNDING =
+      new Capability<>("grounding", "ground expressions (find the box a text refers to)", GroundingModel.class);
+
   /** Every capability, in the order {@code vlt models} lists them. */
   public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
-      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION);
+      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION, GROUNDING);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

@@ -1,0 +1,54 @@
+package dev.vlt.models.grounding;
+
+import static dev.vlt.models.ConfigReader.error;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.models.ConfigReader;
+import dev.vlt.models.bert.BertConfig;
+import dev.vlt.models.vit.VitConfig;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.Locale;
+
+/**
+ * The two encoders every grounding model here starts from: a ViT in timm's schema ({@code vision_cfg}, no classifier
+ * head) and a BERT text encoder ({@code text_cfg}), with the tokenizer's context length. Read and written the same way by
+ * TransVG and TransVG++.
+ */
+public record GroundingTowers(VitConfig vision, BertConfig text, int contextLength) {
+  public GroundingTowers {
+    if (vision.numClasses() != 0) throw error("vision_cfg.num_classes", "must be 0 (grounding uses the tokens, not a classifier), got " + vision.numClasses());
+    if (contextLength < 2) throw error("context_length", "must be at least 2, got " + contextLength);
+    if (text.embeddings().maxPositions() < contextLength) {
+      throw error("text_cfg.max_position_embeddings", text.embeddings().maxPositions() + " is below context_length " + contextLength);
+    }
+  }
+
+  /** Reads {@code context_length}, {@code vision_cfg} and {@code text_cfg} of {@code r} (which the caller finishes). */
+  public static GroundingTowers read(ConfigReader r) {
+    int context = r.requireInt("context_length");
+    VitConfig v = VitConfig.read(r.child("vision_cfg"));
+    BertConfig t = BertConfig.read(r.child("text_cfg"));
+    return new GroundingTowers(v, t, context);
+  }
+
+  public void write(ObjectMapper mapper, ObjectNode o) {
+    o.put("context_length", contextLength);
+    vision.write(o.putObject("vision_cfg"));
+    text.write(o.putObject("text_cfg"));
+  }
+
+  public TokenizerSpec tokenizerSpec() {
+    return new TokenizerSpec(contextLength, text.embeddings().vocabSize(), null, false);
+  }
+
+  public String describeVision() {
+    return String.format(Locale.ROOT, "vision: ViT %d px / patch %d, width %d, %d blocks, %d heads", vision.imageSize(),
+        vision.patchSize(), vision.width(), vision.depth(), vision.heads());
+  }
+
+  public String describeText() {
+    return String.format(Locale.ROOT, "text: BERT width %d, %d layers, %d heads, vocabulary %d, context %d", text.hiddenSize(),
+        text.layers(), text.heads(), text.embeddings().vocabSize(), contextLength);
+  }
+}
