@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         CaptionCommand.class,
         ExperimentCommand.class,
         AnalyzeCommand.class,
+        dev.vlt.spark.SparkCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
