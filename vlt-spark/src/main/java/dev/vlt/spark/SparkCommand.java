@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vlt spark}: jobs on Apache Spark, run locally by the CLI or on a cluster with spark-submit ({@link SparkMain}). */
-@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = SparkCommand.Embed.class,
-    description = "Embed collections larger than one machine on Apache Spark (see 'vlt spark embed --help').")
+@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {SparkCommand.Embed.class, SparkCommand.Eval.class},
+    description = "Embed and evaluate collections larger than one machine on Apache Spark ('vlt spark embed --help', 'vlt spark eval --help').")
 public final class SparkCommand implements Runnable {
   @Override
   public void run() {
@@ -87,6 +87,48 @@ public final class SparkCommand implements Runnable {
       for (String line : s.skippedExamples()) System.err.println(line);
       if (s.skippedTotal() > s.skippedExamples().size()) System.err.println("(" + (s.skippedTotal() - s.skippedExamples().size()) + " more skipped)");
       return s.skippedTotal() > 0 ? 1 : 0;
+    }
+  }
+
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = {"Zero-shot and retrieval figures over the Parquet of 'vlt spark embed', computed on Spark (exact ranks, no sampling).",
+          "Zero-shot: each labelled row against its label among all labels present (prompt-ensembled class names).",
+          "Retrieval: each row's caption against all images (text->image) and each image against all captions (image->text)."})
+  public static final class Eval implements Callable<Integer> {
+    @CommandLine.Mixin SessionOptions session = new SessionOptions();
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model that made the rows (embeds captions and class names).")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer instead of the model's.")
+    String tokenizer;
+
+    @Option(names = "--embeddings", required = true, paramLabel = "OUT.parquet", description = "The Parquet of 'vlt spark embed'.")
+    String embeddings;
+
+    @Option(names = "--templates", defaultValue = "photo", description = "Prompt templates for class names: a built-in set (emoji, photo, shapes) or a file (default ${DEFAULT-VALUE}).")
+    String templates;
+
+    @Override
+    public Integer call() throws Exception {
+      SparkSession spark = session.open("vlt spark eval");
+      EmbeddingEval.Report r;
+      try {
+        r = EmbeddingEval.run(spark, embeddings, model, tokenizer, templates);
+      } finally {
+        spark.stop();
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("embeddings", embeddings);
+      m.put("rows", r.rows());
+      m.put("classes", r.classes());
+      m.put("zero_shot", r.zeroShot());
+      m.put("captioned", r.captioned());
+      m.put("text_to_image", r.textToImage());
+      m.put("image_to_text", r.imageToText());
+      m.put("seconds", r.seconds());
+      System.out.println(new ObjectMapper().writeValueAsString(m));
+      return 0;
     }
   }
 

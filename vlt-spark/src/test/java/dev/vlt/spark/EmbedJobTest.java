@@ -41,10 +41,15 @@ class EmbedJobTest {
 
   @TempDir static Path tmp;
 
+  static Path emojiParquet;
+  static EmbedJob.Summary emojiSummary;
+
   @BeforeAll
   static void start() throws Exception {
     spark = SparkFixtures.session();
     emoji = (IndexedSource) DataSources.open("emoji", SkipReport.quiet());
+    emojiParquet = tmp.resolve("emoji.parquet");
+    emojiSummary = EmbedJob.run(spark, request(SparkFixtures.TINY_MODEL.toString(), "emoji", emojiParquet, 0), quiet());
   }
 
   @AfterAll
@@ -68,8 +73,8 @@ class EmbedJobTest {
 
   @Test
   void embedsEveryEmojiOnceWithTheModelsOwnEmbeddings() throws Exception {
-    Path out = tmp.resolve("emoji.parquet");
-    EmbedJob.Summary s = EmbedJob.run(spark, request(SparkFixtures.TINY_MODEL.toString(), "emoji", out, 0), quiet());
+    Path out = emojiParquet;
+    EmbedJob.Summary s = emojiSummary;
 
     List<Row> rows = readBack(out);
     assertEquals(1911, emoji.count());
@@ -150,6 +155,34 @@ class EmbedJobTest {
     assertEquals(emoji.count(), rows.size(), "no duplicates, nothing lost");
     assertEquals(emojiIds(), ids);
     assertEquals(emoji.count(), s.rows());
+  }
+
+  @Test
+  void distributedZeroShotAndRetrievalEqualTheSingleMachineFigures() throws Exception {
+    EmbeddingEval.Report r = EmbeddingEval.run(spark, emojiParquet.toString(), SparkFixtures.TINY_MODEL.toString(),
+        SparkFixtures.BPE.toString(), "emoji");
+    assertEquals(1911, r.rows());
+    assertEquals(1911, r.captioned());
+
+    // the same figures on one machine, from the same rows in the same order
+    List<Row> rows = spark.read().parquet(emojiParquet.toString()).collectAsList();
+    float[][] images = rows.stream().map(x -> floats(x.getList(4))).toArray(float[][]::new);
+    List<String> classes = rows.stream().map(x -> x.getString(3)).distinct().sorted().toList();
+    try (Embedder e = new Embedder(Models.resolve(SparkFixtures.TINY_MODEL.toString(), SparkFixtures.BPE), 64)) {
+      float[][] texts = e.embedTexts(rows.stream().map(x -> x.getString(2)).toList());
+      dev.vlt.eval.RetrievalMetrics expected = dev.vlt.eval.Retrieval.evaluate(images, texts, java.util.stream.IntStream.range(0, images.length).toArray());
+      assertEquals(expected.textToImage(), r.textToImage());
+      assertEquals(expected.imageToText(), r.imageToText());
+
+      List<String> prompts = dev.vlt.data.Templates.load("emoji");
+      List<float[][]> perClass = new ArrayList<>();
+      for (String c : classes) perClass.add(e.embedTexts(prompts.stream().map(t -> t.replace("{}", c)).toList()));
+      int[] labels = rows.stream().mapToInt(x -> classes.indexOf(x.getString(3))).toArray();
+      dev.vlt.eval.ZeroShotMetrics zs = dev.vlt.eval.ZeroShot.evaluate(images, dev.vlt.eval.ZeroShot.classifier(perClass), labels, classes, 100).metrics();
+      assertEquals(zs.top1(), r.zeroShot().get("top1"), 1e-12);
+      assertEquals(zs.top5(), r.zeroShot().get("top5"), 1e-12);
+      assertEquals(classes.size(), r.classes());
+    }
   }
 
   /** Counts failed task attempts. */
