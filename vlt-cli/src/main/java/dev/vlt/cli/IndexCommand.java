@@ -38,9 +38,17 @@ public final class IndexCommand implements Runnable {
     @Mixin ModelOptions modelOptions;
     @Mixin ThreadsOption threads;
 
-    @Option(names = "--images", required = true, paramLabel = "FOLDER|MANIFEST|SET",
+    @Option(names = "--images", paramLabel = "FOLDER|MANIFEST|SET",
         description = "A folder (all images below it), a manifest (.jsonl/.csv/.tsv with image + caption), or a bundled set (emoji, photos).")
     String images;
+
+    @Option(names = "--from-parquet", paramLabel = "DIR",
+        description = {"Instead of --images: the Parquet of 'vlt spark embed' (any Hadoop path), made by --model.",
+            "The index is rebuilt from its rows; nothing is embedded here."})
+    String fromParquet;
+
+    @Option(names = "--master", paramLabel = "URL", description = "With --from-parquet: the Spark master that reads it (default local[*]).")
+    String master;
 
     @Option(names = "--index", required = true, paramLabel = "INDEX_DIR", description = "The index folder (created if missing).")
     Path index;
@@ -58,6 +66,8 @@ public final class IndexCommand implements Runnable {
     public Integer call() throws Exception {
       threads.apply();
       if (batchSize < 1 || commitEvery < 1) throw new IllegalArgumentException("--batch-size and --commit-every must be positive");
+      if ((images == null) == (fromParquet == null)) throw new IllegalArgumentException("give --images or --from-parquet (exactly one)");
+      if (fromParquet != null) return fromParquet();
       ImageCollection collection = ImageCollection.open(images);
       if (collection.skips().total() > 0) System.err.println("vlt: " + collection.skips().summary());
       long t0 = System.nanoTime();
@@ -94,6 +104,31 @@ public final class IndexCommand implements Runnable {
             collection.describe(), r.added(), r.updated(), r.unchanged(), r.removed(), r.unreadable());
         System.out.printf(Locale.ROOT, "index: %d vectors in %s (%.1f s%s)%n", count, index, seconds,
             r.embedded() > 0 ? String.format(Locale.ROOT, ", %.1f images/s embedded", r.embedded() / seconds) : "");
+      }
+      return 0;
+    }
+
+    private int fromParquet() throws Exception {
+      long t0 = System.nanoTime();
+      dev.vlt.index.VectorImport.Report r;
+      org.apache.spark.sql.SparkSession spark = dev.vlt.spark.Sessions.open(master, "vlt index build", Map.of());
+      try (Embedder e = modelOptions.open(); VectorIndexWriter w = VectorIndexWriter.open(index, 64, 2)) {
+        IndexBuilder.Model model = IndexModels.describe(e, modelOptions.model, modelOptions.tokenizer);
+        r = dev.vlt.spark.ParquetIndex.build(spark, fromParquet, model, w, commitEvery);
+      } finally {
+        spark.stop();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", index.toString());
+        m.put("source", fromParquet);
+        m.put("rows", r.entries());
+        m.put("vectors", r.vectors());
+        m.put("seconds", seconds);
+        JsonLines.print(m);
+      } else {
+        System.out.printf(Locale.ROOT, "index: %d rows of %s imported, %d vectors in %s (%.1f s)%n", r.entries(), fromParquet, r.vectors(), index, seconds);
       }
       return 0;
     }

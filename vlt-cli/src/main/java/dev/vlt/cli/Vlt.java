@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         MatchCommand.class,
         VqaCommand.class,
         SegmentCommand.class,
+        dev.vlt.spark.SparkCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
