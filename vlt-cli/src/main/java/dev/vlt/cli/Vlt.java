@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         CaptionCommand.class,
         ExperimentCommand.class,
         AnalyzeCommand.class,
+        ExportCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override
