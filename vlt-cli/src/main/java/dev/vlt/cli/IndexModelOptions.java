@@ -3,6 +3,7 @@ package dev.vlt.cli;
 import dev.vlt.index.IndexModels;
 import dev.vlt.index.VectorIndex;
 import dev.vlt.infer.Embedder;
+import dev.vlt.infer.Engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -17,9 +18,13 @@ final class IndexModelOptions {
   Path tokenizer;
 
   /** The index's model, or {@code --model} (required then) when there is no index. */
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "djl", converter = EngineConverter.class,
+      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs) or onnx-int8.")
+  Engine engine;
+
   Embedder open(VectorIndex index) throws IOException {
-    if (index != null) return IndexModels.open(index.info(), model, tokenizer);
+    if (index != null) return ModelOptions.withEngine(IndexModels.open(index.info(), model, tokenizer), engine);
     if (model == null) throw new IllegalArgumentException("give --model MODEL, --index INDEX_DIR, or both");
-    return Embedder.open(model, tokenizer);
+    return ModelOptions.withEngine(Embedder.open(model, tokenizer), engine);
   }
 }

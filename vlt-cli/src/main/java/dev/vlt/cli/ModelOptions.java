@@ -1,6 +1,7 @@
 package dev.vlt.cli;
 
 import dev.vlt.infer.Embedder;
+import dev.vlt.infer.Engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -15,7 +16,21 @@ final class ModelOptions {
       description = "Tokenizer instead of the model's: a CLIP merges file (.gz/.txt), tokenizer.json, or a folder with vocab.json + merges.txt.")
   Path tokenizer;
 
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "djl", converter = EngineConverter.class,
+      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs) or onnx-int8 (int8 block weights).")
+  Engine engine;
+
   Embedder open() throws IOException {
-    return Embedder.open(model, tokenizer);
+    return withEngine(Embedder.open(model, tokenizer), engine);
+  }
+
+  /** The embedder on {@code engine}; closes it when the engine cannot take the model. */
+  static Embedder withEngine(Embedder e, Engine engine) {
+    try {
+      return e.withEngine(engine);
+    } catch (RuntimeException ex) {
+      e.close();
+      throw ex;
+    }
   }
 }

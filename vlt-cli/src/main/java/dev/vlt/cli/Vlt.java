@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
         VqaCommand.class,
         SegmentCommand.class,
         dev.vlt.spark.SparkCommand.class,
+        ExportCommand.class,
     })
 public final class Vlt implements Runnable {
   @Override

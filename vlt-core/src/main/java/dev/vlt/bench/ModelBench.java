@@ -11,6 +11,8 @@ import dev.vlt.models.Models;
 import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.onnx.OnnxTowers;
+import dev.vlt.onnx.Quantization;
 import dev.vlt.tensor.Engines;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.train.ContrastiveTask;
@@ -109,6 +111,37 @@ public final class ModelBench {
     for (int i = 0; i < ids.length; i++) ids[i] = 1 + r.nextInt(vocab - 3);
     for (int b = 0; b < batch; b++) ids[b * ctx + ctx - 1] = vocab - 1;  // eot last, the argmax
     return m.create(ids, new Shape(batch, ctx)).toType(DataType.INT64, false);
+  }
+
+  /** Image-tower images/s at {@code batch} in ONNX Runtime, on the same kind of random input as the DJL figure. */
+  public static double onnxImagesPerSecond(OnnxTowers towers, int size, int batch, int runs) {
+    float[] pixels = new float[batch * 3 * size * size];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0);
+    for (int i = 0; i < pixels.length; i++) pixels[i] = (float) r.nextGaussian();
+    return batch / Timing.medianSeconds(3, runs, () -> towers.runImages(pixels, batch, size, "embedding"));
+  }
+
+  /**
+   * {@code vlt bench --engine onnx}: ViT-B-32's image tower at batch 8 (images/s) and batch 1 (ms) on DJL, and on ONNX
+   * Runtime in fp32 and int8 (attention and MLP weights; the patch embedding and final projection fp32), one model's
+   * weights for all three.
+   */
+  public static Map<String, Double> onnx() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("threads", (double) Engines.threads());
+    try (LoadedModel b32 = Models.create("ViT-B-32", 0)) {
+      Clip clip = b32.as(Clip.class);
+      int size = clip.config().vision().imageSize();
+      out.put("djl_batch8_images_per_s", imagesPerSecond(clip, 8, 7));
+      out.put("djl_batch1_latency_ms", 1000.0 / imagesPerSecond(clip, 1, 9));
+      for (Quantization q : List.of(Quantization.NONE, Quantization.INT8)) {
+        try (OnnxTowers t = OnnxTowers.export(clip, q, true, Engines.threads())) {
+          out.put("onnx_" + q.label() + "_batch8_images_per_s", onnxImagesPerSecond(t, size, 8, 7));
+          out.put("onnx_" + q.label() + "_batch1_latency_ms", 1000.0 / onnxImagesPerSecond(t, size, 1, 9));
+        }
+      }
+    }
+    return out;
   }
 
   /** The figures of {@code vlt bench}, in print order. */

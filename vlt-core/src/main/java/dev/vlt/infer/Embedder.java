@@ -5,6 +5,9 @@ import dev.vlt.data.image.Raster8;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
+import dev.vlt.onnx.OnnxExport;
+import dev.vlt.onnx.OnnxTowers;
+import dev.vlt.tensor.Engines;
 import dev.vlt.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,11 +22,33 @@ public final class Embedder implements AutoCloseable {
   private final LoadedModel model;
   private final EvalTransform transform;
   private final ModelInputs inputs;
+  private final OnnxTowers onnx;
 
   public Embedder(LoadedModel model, int batchSize) {
+    this(model, batchSize, null);
+  }
+
+  private Embedder(LoadedModel model, int batchSize, OnnxTowers onnx) {
     this.model = model;
     this.transform = new EvalTransform(model.preprocess());
     this.inputs = new ModelInputs(transform, model::tokenizer, batchSize);  // the tokenizer is found when a text first needs it
+    this.onnx = onnx;
+  }
+
+  /**
+   * This model's embeddings run by {@code engine}: itself for DJL; for ONNX Runtime, a new embedder over the towers
+   * exported from this model's weights (it takes over this one: close only the returned embedder).
+   */
+  public Embedder withEngine(Engine engine) {
+    if (engine == Engine.DJL) return this;
+    if (onnx != null) throw new IllegalStateException("this embedder already runs on ONNX Runtime");
+    OnnxTowers towers = OnnxTowers.export(OnnxExport.clipOf(model), engine.quantization(), true, Engines.threads());
+    return new Embedder(model, inputs.batchSize(), towers);
+  }
+
+  /** The engine its embeddings run on. */
+  public Engine engine() {
+    return onnx == null ? Engine.DJL : onnx.quantization().any() ? Engine.ONNX_INT8 : Engine.ONNX;
   }
 
   /** Loads a model folder or registry name; {@code tokenizerOverride} (may be null) replaces the model's tokenizer. */
@@ -33,11 +58,13 @@ public final class Embedder implements AutoCloseable {
 
   /** L2-normalised image embeddings [N][E], in input order. */
   public float[][] embedImages(List<Raster8> images) {
+    if (onnx != null) return inputs.embedImages(onnx, images);
     return inputs.embedImages(model.require(Capability.IMAGE_EMBEDDING), images);
   }
 
   /** L2-normalised text embeddings [N][E], in input order. */
   public float[][] embedTexts(List<String> texts) {
+    if (onnx != null) return inputs.embedTexts(onnx, texts);
     return inputs.embedTexts(model.require(Capability.TEXT_EMBEDDING), texts);
   }
 
@@ -66,6 +93,7 @@ public final class Embedder implements AutoCloseable {
 
   @Override
   public void close() {
+    if (onnx != null) onnx.close();
     model.close();
   }
 }

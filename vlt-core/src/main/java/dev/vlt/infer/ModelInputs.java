@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
+import dev.vlt.onnx.OnnxTowers;
 import dev.vlt.models.ImageEmbedding;
 import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.QuestionAnswering;
@@ -74,6 +75,32 @@ public final class ModelInputs {
       try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
         copyRows(model.encodeText(ids(m, chunk), true), out, from);
       }
+    }
+    return out;
+  }
+
+  /** L2-normalised image embeddings [N][E] from towers running in ONNX Runtime, in input order. */
+  public float[][] embedImages(OnnxTowers towers, List<Raster8> images) {
+    float[][] out = new float[images.size()][];
+    int s = transform.imageSize();
+    int per = 3 * s * s;
+    for (int from = 0; from < images.size(); from += batchSize) {
+      List<Raster8> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+      float[] pixels = new float[chunk.size() * per];
+      for (int i = 0; i < chunk.size(); i++) transform.applyInto(chunk.get(i), pixels, i * per, null);
+      float[][] rows = towers.runImages(pixels, chunk.size(), s, "embedding");
+      System.arraycopy(rows, 0, out, from, rows.length);
+    }
+    return out;
+  }
+
+  /** L2-normalised text embeddings [N][E] from towers running in ONNX Runtime, in input order. */
+  public float[][] embedTexts(OnnxTowers towers, List<String> texts) {
+    float[][] out = new float[texts.size()][];
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      float[][] rows = towers.runTexts(tokenizer.get().tokenize(chunk), "embedding");
+      System.arraycopy(rows, 0, out, from, rows.length);
     }
     return out;
   }
