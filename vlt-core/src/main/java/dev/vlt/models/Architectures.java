@@ -5,6 +5,8 @@ import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
+import dev.vlt.models.mae.Mae;
+import dev.vlt.models.mae.MaeConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import java.util.List;
@@ -24,7 +26,12 @@ public final class Architectures {
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+  public static final Architecture MAE = new Architecture("mae", "MAE",
+      "He et al. 2021: masked autoencoder, a ViT encoding a random quarter of the patches and a light decoder predicting "
+          + "the pixels of the rest (facebookresearch/mae's MaskedAutoencoderViT); images only",
+      Mae.class, MaeConfig::fromJson, List.of("mae"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, MAE);
 
   private Architectures() {}
 

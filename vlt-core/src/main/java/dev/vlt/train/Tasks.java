@@ -3,6 +3,7 @@ package dev.vlt.train;
 import ai.djl.ndarray.NDManager;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.coca.Coca;
+import dev.vlt.models.mae.Mae;
 import dev.vlt.objectives.CocaLoss;
 import java.util.List;
 import java.util.function.Function;
@@ -26,7 +27,10 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("mae", "MAE: pixel regression on the removed patches (targets per-patch normalised when the config's "
+          + "norm_pix_loss is true); captions are ignored",
+          c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())));
 
   private Tasks() {}
 

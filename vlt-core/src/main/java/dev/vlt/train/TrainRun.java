@@ -103,7 +103,7 @@ public final class TrainRun implements AutoCloseable {
           : new EvalTransform(preprocess);
       LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
       if (cfg.data().workers() > 0) lc = lc.withThreads(cfg.data().workers());
-      this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize);
+      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize);
       this.evaluator = evaluator(tokenizer, options);
       this.trainer = new Trainer<>(task, cfg, manager);
     } catch (RuntimeException | IOException e) {
@@ -115,10 +115,12 @@ public final class TrainRun implements AutoCloseable {
 
   /**
    * The tokenizer to train with, and the files that carry it into every saved model folder: {@code --tokenizer}, else
-   * a pretrained model's own, else CLIP's BPE for CLIP's vocabulary, else a BPE trained on the run's captions.
+   * a pretrained model's own, else CLIP's BPE for CLIP's vocabulary, else a BPE trained on the run's captions; null for
+   * a model without text.
    */
   private Tokenizer tokenizer(List<Path> files) throws IOException {
     TokenizerSpec spec = model.config().tokenizerSpec();
+    if (spec == null) return null;                  // a model that reads no text (MAE): captions stay text, unused
     Path override = cfg.tokenizer() == null ? null : Path.of(cfg.tokenizer());
     Path folder = override != null ? (Files.isDirectory(override) ? override : null) : model.folder();
     if (override != null || folder != null || spec.usesClipVocabulary()) {
@@ -157,9 +159,14 @@ public final class TrainRun implements AutoCloseable {
         all.add(new ShapesCaptioning(model.require(Capability.CAPTIONING), tokenizer, pre, world, CAPTION_IMAGES));
       }
     }
-    if (cfg.data().val() != null) {
-      DataSource val = DataSources.open(cfg.data().val(), options.withShapes(cfg.data().shapesObjects(), cfg.data().valNumSamples(), 0),
-          SkipReport.quiet());
+    DataSource val = cfg.data().val() == null ? null
+        : DataSources.open(cfg.data().val(), options.withShapes(cfg.data().shapesObjects(), cfg.data().valNumSamples(), 0),
+            SkipReport.quiet());
+    if (model.has(Capability.PIXEL_RECONSTRUCTION)) {
+      all.add(new ReconstructionEvaluation(model.require(Capability.PIXEL_RECONSTRUCTION), pre, val != null ? val : source,
+          val != null ? "val" : "train", source, dir.resolve(ReconstructionEvaluation.GRID)));
+    }
+    if (val != null && model.has(Capability.IMAGE_TEXT_SIMILARITY)) {
       all.add(new ValEvaluation(val, model.require(Capability.IMAGE_TEXT_SIMILARITY), tokenizer, pre, cfg.data().valNumSamples(),
           Templates.load(cfg.data().classTemplates())));
     }
