@@ -44,7 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
       System.out.printf("preprocess:   %d px, %s resize (%s), mean %s, std %s%n", pre.imageSize(), pre.interpolation(),
           pre.resizeMode(), Arrays.toString(pre.mean()), Arrays.toString(pre.std()));
       TokenizerSpec tok = lm.config().tokenizerSpec();
-      System.out.println("tokenizer:    " + (tok.hfTokenizerName() != null ? "Hugging Face " + tok.hfTokenizerName()
+      System.out.println("tokenizer:    " + (tok == null ? "none (the model reads no text)" : tok.hfTokenizerName() != null ? "Hugging Face " + tok.hfTokenizerName()
           : "byte-level BPE (CLIP's bpe_simple_vocab_16e6, or the folder's own tokenizer files), context " + tok.contextLength()
               + ", vocab " + tok.vocabSize()));
       if (lm.has(Capability.IMAGE_TEXT_SIMILARITY)) {
@@ -72,6 +72,7 @@ public final class InfoCommand implements Callable<Integer> {
           : n.equals("logit_scale") || n.equals("logit_bias") ? "logit_scale" : "text";
       parts.merge(part, count, Long::sum);
     }
+    if (lm.config().tokenizerSpec() == null) return String.format("%,d total (images only)", total);
     String body;
     if (parts.get("shared") > 0) {
       body = String.format("shared by image and text %,d, image-only %,d, text-only %,d", parts.get("shared"), parts.get("visual"),

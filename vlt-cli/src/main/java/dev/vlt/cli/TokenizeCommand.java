@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.Models;
 import dev.vlt.tokenize.Tokenizer;
+import dev.vlt.tokenize.TokenizerSpec;
 import dev.vlt.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +46,9 @@ public final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Tokenizer t = Tokenizers.resolve(model, Models.folderConfig(model).tokenizerSpec(), tokenizer, model.toString());
+    TokenizerSpec spec = Models.folderConfig(model).tokenizerSpec();
+    if (spec == null) throw new IllegalArgumentException(model + " is a model that reads no text, so it has no tokenizer");
+    Tokenizer t = Tokenizers.resolve(model, spec, tokenizer, model.toString());
     long[][] rows = t.tokenize(texts);
     ObjectMapper json = new ObjectMapper();
     PrintStream out = System.out;

@@ -15,6 +15,8 @@ import dev.vlt.models.grounding.TransVg;
 import dev.vlt.models.grounding.TransVgConfig;
 import dev.vlt.models.grounding.TransVgPlus;
 import dev.vlt.models.grounding.TransVgPlusConfig;
+import dev.vlt.models.mae.Mae;
+import dev.vlt.models.mae.MaeConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import dev.vlt.models.pacl.Pacl;
@@ -61,7 +63,12 @@ public final class Architectures {
       "Deng et al. 2023: a language-conditioned ViT (text cross-attention inside the ViT, [REG] among its tokens) regresses the box",
       TransVgPlus.class, TransVgPlusConfig::fromJson, List.of("grounding"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS);
+  public static final Architecture MAE = new Architecture("mae", "MAE",
+      "He et al. 2021: masked autoencoder, a ViT encoding a random quarter of the patches and a light decoder predicting "
+          + "the pixels of the rest (facebookresearch/mae's MaskedAutoencoderViT); images only",
+      Mae.class, MaeConfig::fromJson, List.of("mae"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, MAE);
 
   private Architectures() {}
 

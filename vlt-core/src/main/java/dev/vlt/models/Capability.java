@@ -32,9 +32,12 @@ public record Capability<T>(String name, String action, Class<T> type) {
   public static final Capability<GroundingModel> GROUNDING =
       new Capability<>("grounding", "ground expressions (find the box a text refers to)", GroundingModel.class);
 
+  public static final Capability<PixelReconstruction> PIXEL_RECONSTRUCTION =
+      new Capability<>("pixel-reconstruction", "reconstruct masked image patches", PixelReconstruction.class);
+
   /** Every capability, in the order {@code vlt models} lists them. */
   public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
-      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION, GROUNDING);
+      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION, GROUNDING, PIXEL_RECONSTRUCTION);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

@@ -75,6 +75,9 @@ public final class LoadedModel implements AutoCloseable {
 
   /** The model's tokenizer: the override, else its folder's tokenizer files, else CLIP's BPE where the vocabulary is CLIP's. */
   public synchronized Tokenizer tokenizer() {
+    if (config.tokenizerSpec() == null) {
+      throw new IllegalArgumentException(describe() + " is a " + architecture().title() + " model and reads no text");
+    }
     if (tokenizer == null) tokenizer = Tokenizers.resolve(folder, config.tokenizerSpec(), tokenizerOverride, describe());
     return tokenizer;
   }

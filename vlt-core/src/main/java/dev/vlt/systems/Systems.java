@@ -17,7 +17,8 @@ public final class Systems {
       new PaclQuickstart(),
 
       new NlipQuickstart(),
-      new UniclQuickstart());
+      new UniclQuickstart(),
+      new MaeQuickstart());
 
   private Systems() {}
 

@@ -8,6 +8,7 @@ import dev.vlt.models.albef.AlbefRetrieval;
 import dev.vlt.models.albef.AlbefVqa;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.meter.Meter;
+import dev.vlt.models.mae.Mae;
 import dev.vlt.objectives.CocaLoss;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
@@ -54,7 +55,10 @@ public final class Tasks {
           c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())),
       new Entry("unicl", "Florence's UniCL: image-label and image-text data in one contrastive space; samples sharing a class, "
           + "or a caption, are positives of each other",
-          c -> new UniclTask(c.model().module(), c.writer())));
+          c -> new UniclTask(c.model().module(), c.writer())),
+      new Entry("mae", "MAE: pixel regression on the removed patches (targets per-patch normalised when the config's "
+          + "norm_pix_loss is true); captions are ignored",
+          c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())));
 
   private Tasks() {}
 

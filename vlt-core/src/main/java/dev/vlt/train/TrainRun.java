@@ -108,8 +108,8 @@ public final class TrainRun implements AutoCloseable {
         lc = lc.withThreads(cfg.data().workers());
         pass = pass.withThreads(cfg.data().workers());
       }
-      this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize);
-      Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(), tokenizer::tokenize);
+      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize);
+      Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(), tokenizer == null ? null : tokenizer::tokenize);
       String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
       this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer, source, pairs));
       lock(model.module(), cfg.lockImage(), cfg.lockText());
@@ -136,10 +136,12 @@ public final class TrainRun implements AutoCloseable {
 
   /**
    * The tokenizer to train with, and the files that carry it into every saved model folder: {@code --tokenizer}, else
-   * a pretrained model's own, else CLIP's BPE for CLIP's vocabulary, else a BPE trained on the run's captions.
+   * a pretrained model's own, else CLIP's BPE for CLIP's vocabulary, else a BPE trained on the run's captions; null for
+   * a model without text.
    */
   private Tokenizer tokenizer(List<Path> files) throws IOException {
     TokenizerSpec spec = model.config().tokenizerSpec();
+    if (spec == null) return null;                  // a model that reads no text (MAE): captions stay text, unused
     Path override = cfg.tokenizer() == null ? null : Path.of(cfg.tokenizer());
     Path folder = override != null ? (Files.isDirectory(override) ? override : null) : model.folder();
     if (override != null || folder != null || spec.usesClipVocabulary()) {
@@ -189,9 +191,14 @@ public final class TrainRun implements AutoCloseable {
         all.add(new ShapesCaptioning(model.require(Capability.CAPTIONING), tokenizer, pre, world, CAPTION_IMAGES));
       }
     }
-    if (cfg.data().val() != null) {
-      DataSource val = DataSources.open(cfg.data().val(), options.withShapes(cfg.data().shapesObjects(), cfg.data().valNumSamples(), 0),
-          SkipReport.quiet());
+    DataSource val = cfg.data().val() == null ? null
+        : DataSources.open(cfg.data().val(), options.withShapes(cfg.data().shapesObjects(), cfg.data().valNumSamples(), 0),
+            SkipReport.quiet());
+    if (model.has(Capability.PIXEL_RECONSTRUCTION)) {
+      all.add(new ReconstructionEvaluation(model.require(Capability.PIXEL_RECONSTRUCTION), pre, val != null ? val : source,
+          val != null ? "val" : "train", source, dir.resolve(ReconstructionEvaluation.GRID)));
+    }
+    if (val != null && model.has(Capability.IMAGE_TEXT_SIMILARITY)) {
       all.add(new ValEvaluation(val, model.require(Capability.IMAGE_TEXT_SIMILARITY), tokenizer, pre, cfg.data().valNumSamples(),
           Templates.load(cfg.data().classTemplates())));
     }

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import dev.vlt.models.ImageEmbedding;
+import dev.vlt.models.ModelModule;
+import dev.vlt.models.PixelReconstruction;
 import dev.vlt.models.vit.Vit;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.Linear;
@@ -29,8 +32,11 @@ import dev.vlt.tensor.Trace;
  * {@code norm}: a timm {@link Vit} without a head), then {@code decoder_embed}, {@code mask_token},
  * {@code decoder_pos_embed}, {@code decoder_blocks}, {@code decoder_norm}, {@code decoder_pred}. Both position tables are
  * MAE's fixed 2-D sin-cos, frozen parameters that checkpoints carry.
+ *
+ * <p>As an image embedder it runs the encoder on every patch (no masking) and gives the class token after {@code norm},
+ * the feature MAE's linear probing reads.
  */
-public final class Mae extends Module {
+public final class Mae extends Module implements ModelModule, ImageEmbedding, PixelReconstruction {
   private final MaeConfig cfg;
   private final Vit encoder;
   private final RandomMasking masking;
@@ -122,7 +128,51 @@ public final class Mae extends Module {
     return encoder;
   }
 
+  @Override
   public MaeConfig config() {
     return cfg;
+  }
+
+  /** images [B, C, S, S] → the class token after {@code norm} over all patches [B, W]. */
+  @Override
+  public NDArray encodeImage(NDArray images, boolean normalize) {
+    NDArray cls = encoder.forwardFeatures(images, Trace.NONE).get(new NDIndex(":, 0"));   // [B, W]
+    return normalize ? Ops.l2Normalize(cls) : cls;
+  }
+
+  @Override
+  public int imageSize() {
+    return cfg.imageSize();
+  }
+
+  @Override
+  public int embedDim() {
+    return cfg.width();
+  }
+
+  @Override
+  public Reconstruction reconstruct(NDArray images, NDArray noise) {
+    MaeOutput out = forward(images, noise, Trace.NONE);
+    return new Reconstruction(out.pred(), out.mask());
+  }
+
+  @Override
+  public int patchSize() {
+    return cfg.patchSize();
+  }
+
+  @Override
+  public int patches() {
+    return cfg.patches();
+  }
+
+  @Override
+  public double maskRatio() {
+    return cfg.maskRatio();
+  }
+
+  @Override
+  public boolean normPixTargets() {
+    return cfg.normPixLoss();
   }
 }

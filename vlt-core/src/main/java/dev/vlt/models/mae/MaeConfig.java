@@ -2,10 +2,16 @@ package dev.vlt.models.mae;
 
 import static dev.vlt.models.ConfigReader.error;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
+import dev.vlt.models.ModelConfig;
 import dev.vlt.models.vit.VitConfig;
 import dev.vlt.nn.VitEmbed.Positions;
+import dev.vlt.tokenize.TokenizerSpec;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * A masked autoencoder in the schema of MAE's {@code MaskedAutoencoderViT} keywords (snake_case), plus the mask ratio its
@@ -15,7 +21,9 @@ import dev.vlt.nn.VitEmbed.Positions;
  * @param normPixLoss whether the pixel targets are normalised per patch; read by the training task, not by the model
  */
 public record MaeConfig(int imageSize, int patchSize, int inChans, int width, int depth, int heads, int decoderWidth,
-    int decoderDepth, int decoderHeads, double mlpRatio, double maskRatio, boolean normPixLoss) {
+    int decoderDepth, int decoderHeads, double mlpRatio, double maskRatio, boolean normPixLoss) implements ModelConfig {
+  public static final String ARCH = "mae";
+
   public MaeConfig {
     if (decoderWidth <= 0 || decoderDepth <= 0) {
       throw error("decoder_embed_dim", "and decoder_depth must be positive, got " + decoderWidth + ", " + decoderDepth);
@@ -51,6 +59,44 @@ public record MaeConfig(int imageSize, int patchSize, int inChans, int width, in
   /** Values per patch, p·p·C: the decoder's prediction width. */
   public int patchDim() {
     return patchSize * patchSize * inChans;
+  }
+
+  @Override
+  public String arch() {
+    return ARCH;
+  }
+
+  @Override
+  public Mae create() {
+    return new Mae(this);
+  }
+
+  /** MAE reads no text. */
+  @Override
+  public TokenizerSpec tokenizerSpec() {
+    return null;
+  }
+
+  @Override
+  public List<String> summary() {
+    return List.of(
+        String.format(Locale.ROOT, "MAE, %dx%d px, patch %d (%d patches), mask ratio %.2f, %s targets", imageSize, imageSize,
+            patchSize, patches(), maskRatio, normPixLoss ? "per-patch normalised pixel" : "pixel"),
+        String.format(Locale.ROOT, "encoder: ViT width %d, %d layers, %d heads, fixed 2-D sin-cos positions", width, depth, heads),
+        String.format(Locale.ROOT, "decoder: width %d, %d layers, %d heads, predicts %d values per patch", decoderWidth,
+            decoderDepth, decoderHeads, patchDim()));
+  }
+
+  /** A {@code model_cfg} object in MAE's keyword names. */
+  public static MaeConfig fromJson(JsonNode modelCfg) {
+    return read(new ConfigReader(modelCfg, "model_cfg"));
+  }
+
+  @Override
+  public ObjectNode toJson(ObjectMapper mapper) {
+    ObjectNode o = mapper.createObjectNode();
+    write(o);
+    return o;
   }
 
   public static MaeConfig read(ConfigReader r) {
