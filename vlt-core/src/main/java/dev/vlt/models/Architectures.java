@@ -7,6 +7,8 @@ import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
+import dev.vlt.models.omnivl.OmniVl;
+import dev.vlt.models.omnivl.OmniVlConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -24,7 +26,11 @@ public final class Architectures {
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
       Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA);
+  public static final Architecture OMNIVL = new Architecture("omnivl", "OmniVL",
+      "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
+      OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, OMNIVL);
 
   private Architectures() {}
 

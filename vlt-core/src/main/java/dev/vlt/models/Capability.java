@@ -21,9 +21,12 @@ public record Capability<T>(String name, String action, Class<T> type) {
       new Capability<>("image-text-similarity", "score images against texts (zero-shot classification, retrieval)",
           ContrastiveModel.class);
   public static final Capability<CaptionModel> CAPTIONING = new Capability<>("captioning", "write captions", CaptionModel.class);
+  public static final Capability<VideoEmbedding> VIDEO_EMBEDDING =
+      new Capability<>("video-embedding", "embed videos", VideoEmbedding.class);
 
   /** Every capability, in the order {@code vlt models} lists them. */
-  public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING);
+  public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
+      VIDEO_EMBEDDING);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

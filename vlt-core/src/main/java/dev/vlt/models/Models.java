@@ -35,7 +35,8 @@ public final class Models {
   /** The bundled configs under {@code configs/NAME.json}, in the order {@code vlt models} lists them. */
   private static final List<String> REGISTRY = List.of(
       "ViT-B-32", "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-16-quickgelu", "ViT-L-14", "ViT-L-14-quickgelu", "small", "tiny",
-      "shapes-small", "msclip-shapes-small", "coca-tiny", "coca-shapes", "coca-shapes-small");
+      "shapes-small", "msclip-shapes-small", "coca-tiny", "coca-shapes", "coca-shapes-small",
+      "omnivl-shapes-small");
 
   private Models() {}
 

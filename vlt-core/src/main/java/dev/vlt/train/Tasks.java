@@ -26,7 +26,9 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
+          c -> new UniVlcTask(c.model().module(), c.writer())));
 
   private Tasks() {}
 

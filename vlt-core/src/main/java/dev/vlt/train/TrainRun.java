@@ -103,7 +103,8 @@ public final class TrainRun implements AutoCloseable {
           : new EvalTransform(preprocess);
       LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
       if (cfg.data().workers() > 0) lc = lc.withThreads(cfg.data().workers());
-      this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize);
+      int frames = model.has(Capability.VIDEO_EMBEDDING) ? model.require(Capability.VIDEO_EMBEDDING).frames() : 0;
+      this.loader = new Loader(source, transform, lc, skips, tokenizer::tokenize, frames);
       this.evaluator = evaluator(tokenizer, options);
       this.trainer = new Trainer<>(task, cfg, manager);
     } catch (RuntimeException | IOException e) {
