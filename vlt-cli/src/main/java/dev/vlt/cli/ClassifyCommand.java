@@ -23,8 +23,12 @@ public final class ClassifyCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
   @Mixin ThreadsOption threads;
 
-  @Option(names = "--labels", required = true, split = ",", paramLabel = "LABELS", description = "Comma-separated labels.")
+  @Option(names = "--labels", split = ",", paramLabel = "LABELS", description = "Comma-separated labels.")
   List<String> labels;
+
+  @Option(names = "--queries", paramLabel = "FILE", description = {"JSON lines {\"image\": PATH, \"labels\": [...]}: each image"
+      + " or video against its own labels (paths relative to the file). Instead of --labels and IMAGE arguments."})
+  Path queries;
 
   @Option(names = "--templates", paramLabel = "NAME|FILE",
       description = "Prompt templates: a built-in set (photo, shapes, emoji) or a file with one '{}' template per line.")
@@ -36,34 +40,41 @@ public final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON line per image with every label, most probable first.")
   boolean json;
 
-  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
+  @Parameters(arity = "0..*", paramLabel = "IMAGE",
+      description = "Image files; videos too (.gif, .mp4, a folder of frames) for a model with video capability.")
   List<Path> images;
 
   @Override
   public Integer call() throws Exception {
     threads.apply();
-    List<String> names = labels.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-    if (names.isEmpty()) throw new IllegalArgumentException("--labels needs at least one non-empty label");
+    List<Query> todo = queries != null ? readQueries() : fromArguments();
     try (Embedder e = modelOptions.open()) {
-      float[][] classifier;
-      if (templates == null) {
-        classifier = e.embedTexts(names);
-      } else {
-        List<String> t = Templates.load(templates);
-        List<float[][]> perClass = new ArrayList<>();
-        for (String name : names) perClass.add(e.embedTexts(Templates.fill(t, name)));
-        classifier = ZeroShot.classifier(perClass);
+      List<Path> paths = new ArrayList<>();
+      List<Embedder.Visual> visuals = new ArrayList<>();
+      List<List<String>> labelsOf = new ArrayList<>();
+      int failed = 0;
+      for (Query q : todo) {
+        Embedder.Visual v = Images.readVisual(q.path());
+        if (v == null) {
+          failed++;
+          continue;
+        }
+        paths.add(q.path());
+        visuals.add(v);
+        labelsOf.add(q.labels());
       }
-      Images.Loaded loaded = Images.read(images);
-      if (loaded.images().isEmpty()) return 1;  // every file was skipped, each with its own line; nothing to classify
-      float[][] img = e.embedImages(loaded.images());
-      double[][] probs = dev.vlt.eval.Vectors.softmax(ZeroShot.logits(img, classifier, e.logitScale()));
+      if (visuals.isEmpty()) return 1;  // every file was skipped, each with its own line; nothing to classify
+      float[][] img = e.embedVisuals(visuals);
+      Map<List<String>, float[][]> classifiers = new LinkedHashMap<>();
+      float scale = e.logitScale();
       for (int i = 0; i < img.length; i++) {
+        List<String> names = labelsOf.get(i);
+        float[][] classifier = classifiers.computeIfAbsent(names, n -> classifier(e, n));
+        double[] p = dev.vlt.eval.Vectors.softmax(ZeroShot.logits(new float[][] {img[i]}, classifier, scale))[0];
         Integer[] order = new Integer[names.size()];
         for (int k = 0; k < order.length; k++) order[k] = k;
-        double[] p = probs[i];
         Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -p[k]).thenComparingInt(k -> k));
-        String path = loaded.paths().get(i).toString();
+        String path = paths.get(i).toString();
         if (json) {
           List<Map<String, Object>> ls = new ArrayList<>();
           for (int k : order) {
@@ -84,7 +95,65 @@ public final class ClassifyCommand implements Callable<Integer> {
           System.out.println(sb);
         }
       }
-      return loaded.failed() == 0 ? 0 : 1;
+      return failed == 0 ? 0 : 1;
     }
+  }
+
+  /** One input and the labels it is scored against. */
+  private record Query(Path path, List<String> labels) {}
+
+  private List<Query> fromArguments() {
+    if (labels == null) throw new IllegalArgumentException("classify needs --labels and IMAGE files, or --queries FILE");
+    if (images == null || images.isEmpty()) throw new IllegalArgumentException("classify needs at least one IMAGE file (or --queries FILE)");
+    List<String> names = clean(labels, "--labels");
+    return images.stream().map(p -> new Query(p, names)).toList();
+  }
+
+  private List<Query> readQueries() throws java.io.IOException {
+    if (labels != null || (images != null && !images.isEmpty())) {
+      throw new IllegalArgumentException("--queries FILE replaces --labels and IMAGE arguments; give one or the other");
+    }
+    if (!java.nio.file.Files.isRegularFile(queries)) throw new IllegalArgumentException("--queries " + queries + ": no such file");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Path base = queries.toAbsolutePath().getParent();
+    List<Query> out = new ArrayList<>();
+    List<String> lines = java.nio.file.Files.readAllLines(queries);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) continue;
+      String where = queries + ":" + (i + 1);
+      com.fasterxml.jackson.databind.JsonNode n;
+      try {
+        n = json.readTree(line);
+      } catch (java.io.IOException ex) {
+        throw new IllegalArgumentException(where + ": not a JSON object");
+      }
+      if (!n.isObject() || !n.path("image").isTextual() || !n.path("labels").isArray()) {
+        throw new IllegalArgumentException(where + ": expected {\"image\": PATH, \"labels\": [LABEL, ...]}");
+      }
+      List<String> ls = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode l : n.get("labels")) {
+        if (!l.isTextual()) throw new IllegalArgumentException(where + ": labels must be strings, got " + l);
+        ls.add(l.asText());
+      }
+      Path p = Path.of(n.get("image").asText());
+      out.add(new Query(p.isAbsolute() ? p : base.resolve(p).normalize(), clean(ls, where + " labels")));
+    }
+    if (out.isEmpty()) throw new IllegalArgumentException("--queries " + queries + " has no queries");
+    return out;
+  }
+
+  private static List<String> clean(List<String> raw, String what) {
+    List<String> names = raw.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (names.isEmpty()) throw new IllegalArgumentException(what + " needs at least one non-empty label");
+    return names;
+  }
+
+  private float[][] classifier(Embedder e, List<String> names) {
+    if (templates == null) return e.embedTexts(names);
+    List<String> t = Templates.load(templates);
+    List<float[][]> perClass = new ArrayList<>();
+    for (String name : names) perClass.add(e.embedTexts(Templates.fill(t, name)));
+    return ZeroShot.classifier(perClass);
   }
 }

@@ -22,7 +22,8 @@ public final class EmbedCommand implements Callable<Integer> {
   Inputs inputs;
 
   static final class Inputs {
-    @Option(names = "--images", arity = "1..*", paramLabel = "IMAGE", description = "Image files to embed.")
+    @Option(names = "--images", arity = "1..*", paramLabel = "IMAGE",
+        description = "Image files to embed; videos too (.gif, .mp4, a folder of frames) for a model with video capability.")
     List<Path> images;
 
     @Option(names = "--texts", arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
@@ -38,8 +39,8 @@ public final class EmbedCommand implements Callable<Integer> {
         for (int i = 0; i < v.length; i++) print(inputs.texts.get(i), v[i]);
         return 0;
       }
-      Images.Loaded loaded = Images.read(inputs.images);
-      float[][] v = e.embedImages(loaded.images());
+      Images.LoadedVisuals loaded = Images.readVisuals(inputs.images);
+      float[][] v = e.embedVisuals(loaded.visuals());
       for (int i = 0; i < v.length; i++) print(loaded.paths().get(i).toString(), v[i]);
       return loaded.failed() == 0 ? 0 : 1;
     }

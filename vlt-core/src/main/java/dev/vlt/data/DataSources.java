@@ -1,6 +1,7 @@
 package dev.vlt.data;
 
 import dev.vlt.data.scenes.EmojiScenes;
+import dev.vlt.data.shapes.ShapesClipSource;
 import dev.vlt.data.shapes.ShapesSource;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
@@ -13,7 +14,7 @@ import java.util.Locale;
 /**
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
  * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
- * built-in generated {@code shapes[:train|val|test]} and {@code emoji-scenes[:train|val|test|unseen]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
+ * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos) and {@code emoji-scenes[:train|val|test|unseen]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
 public final class DataSources {
@@ -44,6 +45,9 @@ public final class DataSources {
     return switch (name) {
       case ShapesWorld.NAME -> new ShapesSource(new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(options.imageSize())
           .withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split), options.epochSize(), options.offset());
+      case ShapesClipSource.NAME -> new ShapesClipSource(new ShapesWorld(ShapesWorldConfig.defaults()
+          .withImageSize(options.imageSize()).withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split),
+          options.epochSize(), options.offset());
       case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
         String s = split == null ? "all" : split;
         yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
@@ -55,14 +59,14 @@ public final class DataSources {
       case "fashion-mnist" -> FashionMnist.read(FashionMnist.find().orElseThrow(() -> new IllegalArgumentException(
           "--data fashion-mnist: not installed (apt-get install dataset-fashion-mnist)")), split == null ? "train" : split);
       default -> throw new IllegalArgumentException("--data " + spec + ": not a manifest (.jsonl/.csv/.tsv), shard pattern (.tar),"
-          + " folder, the built-in shapes or emoji-scenes, or a bundled set (emoji, photos, digits, fashion-mnist)");
+          + " folder, the built-in shapes, shapes-clips or emoji-scenes, or a bundled set (emoji, photos, digits, fashion-mnist)");
     };
   }
 
   /** Whether {@code spec} names an endless generated source (ShapesWorld, emoji scenes), whose epochs have no natural size. */
   public static boolean isGenerated(String spec) {
     String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-    return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME);
+    return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME) || name.equals(ShapesClipSource.NAME);
   }
 
   /**

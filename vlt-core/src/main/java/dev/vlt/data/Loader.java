@@ -42,14 +42,27 @@ public final class Loader {
   private final LoaderConfig cfg;
   private final SkipReport skips;
   private final Function<String, long[]> tokenizer;
+  private final int frames;
 
   /** @param tokenizer turns the chosen caption into token ids on the worker threads; null to leave captions as text */
   public Loader(DataSource source, ImageTransform transform, LoaderConfig cfg, SkipReport skips, Function<String, long[]> tokenizer) {
+    this(source, transform, cfg, skips, tokenizer, 0);
+  }
+
+  /**
+   * A loader for a video model when {@code frames} > 0: batches hold clips [B, 3, T, S, S] (T = frames), each video
+   * sample's frames drawn one per equal segment (at random when the config shuffles, else the segment centres) and each
+   * frame preprocessed as an image; an image sample becomes a still clip of T equal frames.
+   */
+  public Loader(DataSource source, ImageTransform transform, LoaderConfig cfg, SkipReport skips, Function<String, long[]> tokenizer,
+      int frames) {
+    if (frames < 0) throw new IllegalArgumentException("frames must be 0 (images) or more, got " + frames);
     this.source = source;
     this.transform = transform;
     this.cfg = cfg;
     this.skips = skips;
     this.tokenizer = tokenizer;
+    this.frames = frames;
   }
 
   public Loader(DataSource source, ImageTransform transform, LoaderConfig cfg, SkipReport skips) {
@@ -212,15 +225,37 @@ public final class Loader {
     }
 
     private Prepared prepare(Sample s, int epoch, long index) {
-      Raster8 raster = s.loadOrSkip(skips);
-      if (raster == null) return new Prepared(s, null, null, null);
       SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), epoch, index));
-      float[] px = spareBuffers.poll();
-      if (px == null) px = new float[3 * transform.imageSize() * transform.imageSize()];
-      transform.applyInto(raster, px, 0, rng);
+      float[] px;
+      if (frames > 0) {
+        px = clip(s, rng);
+        if (px == null) return new Prepared(s, null, null, null);
+      } else {
+        Raster8 raster = s.loadOrSkip(skips);
+        if (raster == null) return new Prepared(s, null, null, null);
+        px = spareBuffers.poll();
+        if (px == null) px = new float[3 * transform.imageSize() * transform.imageSize()];
+        transform.applyInto(raster, px, 0, rng);
+      }
       List<String> caps = s.captions();
       String caption = caps.isEmpty() ? "" : cfg.randomCaption() ? caps.get(rng.nextInt(caps.size())) : caps.get(0);
       return new Prepared(s, px, caption, tokenizer == null ? null : tokenizer.apply(caption));
+    }
+
+    /** A sample's clip as [3, T, S, S] floats, or null when it was skipped. */
+    private float[] clip(Sample s, SplittableRandom rng) {
+      List<Raster8> picked = s.loadFramesOrSkip(skips, frames, cfg.shuffle() ? rng : null);
+      if (picked == null) return null;
+      int plane = transform.imageSize() * transform.imageSize();
+      float[] px = spareBuffers.poll();
+      if (px == null) px = new float[3 * frames * plane];
+      float[] frame = new float[3 * plane];
+      long crop = rng.nextLong();  // one random crop for the whole clip: a crop per frame would fake motion
+      for (int t = 0; t < frames; t++) {
+        transform.applyInto(picked.get(t), frame, 0, new SplittableRandom(crop));
+        for (int c = 0; c < 3; c++) System.arraycopy(frame, c * plane, px, (c * frames + t) * plane, plane);
+      }
+      return px;
     }
 
     /** Takes queued work in order until a batch is full or the epoch ends; null when the run is over. */
@@ -265,7 +300,7 @@ public final class Loader {
 
     private Batch toBatch(List<Prepared> items, Position next) {
       int s = transform.imageSize();
-      int per = 3 * s * s;
+      int per = 3 * Math.max(1, frames) * s * s;
       if (staging == null) staging = new float[cfg.batchSize() * per];
       List<Sample> samples = new ArrayList<>(items.size());
       List<String> captions = new ArrayList<>(items.size());
@@ -278,7 +313,8 @@ public final class Loader {
         captions.add(p.caption());
         if (tokens != null) tokens[i] = p.tokens();
       }
-      NDArray images = manager.create(FloatBuffer.wrap(staging, 0, items.size() * per), new Shape(items.size(), 3, s, s));
+      Shape shape = frames > 0 ? new Shape(items.size(), 3, frames, s, s) : new Shape(items.size(), 3, s, s);
+      NDArray images = manager.create(FloatBuffer.wrap(staging, 0, items.size() * per), shape);
       return new Batch(images, List.copyOf(samples), List.copyOf(captions), tokens, next);
     }
   }

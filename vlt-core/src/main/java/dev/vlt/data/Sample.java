@@ -1,6 +1,8 @@
 package dev.vlt.data;
 
 import dev.vlt.data.image.Raster8;
+import dev.vlt.data.video.Video;
+import dev.vlt.data.video.VideoSource;
 import java.util.List;
 import java.util.Objects;
 
@@ -53,8 +55,27 @@ public record Sample(String id, ImageSource image, List<String> captions, int la
    * error, each recorded in {@code skips} with this sample's location (the loader, previews and exports skip alike).
    */
   public Raster8 loadOrSkip(SkipReport skips) {
+    return readOrSkip(skips, image::load);
+  }
+
+  /**
+   * {@code t} frames of the sample's video — one per equal segment, drawn with {@code rng}, or the segment centres when it
+   * is null — or of a still image repeated t times; null when it cannot be read, recorded as {@link #loadOrSkip} does.
+   */
+  public List<Raster8> loadFramesOrSkip(SkipReport skips, int t, java.util.SplittableRandom rng) {
+    return readOrSkip(skips, () -> {
+      Video v = image instanceof VideoSource vs ? vs.video() : new Video(location, List.of(image.load()));
+      return rng == null ? v.uniform(t) : v.random(t, rng);
+    });
+  }
+
+  private interface Read<T> {
+    T get() throws java.io.IOException;
+  }
+
+  private <T> T readOrSkip(SkipReport skips, Read<T> read) {
     try {
-      return image.load();
+      return read.get();
     } catch (dev.vlt.data.image.BadImageException e) {
       skips.skip(SkipReport.Reason.of(e.reason()), location, e.source() + (e.detail().isEmpty() ? "" : ": " + e.detail()));
     } catch (java.nio.file.NoSuchFileException e) {

@@ -2,6 +2,7 @@ package dev.vlt.infer;
 
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.Raster8;
+import dev.vlt.data.video.Video;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
@@ -60,6 +61,37 @@ public final class Embedder implements AutoCloseable {
   public float[][] embedImages(List<Raster8> images) {
     if (onnx != null) return inputs.embedImages(onnx, images);
     return inputs.embedImages(model.require(Capability.IMAGE_EMBEDDING), images);
+  }
+
+  /** L2-normalised video embeddings [N][E], in input order; a model without video capability says so in one line. */
+  public float[][] embedVideos(List<Video> videos) {
+    return inputs.embedVideos(model.require(Capability.VIDEO_EMBEDDING), videos);
+  }
+
+  /**
+   * L2-normalised embeddings [N][E] of images and videos mixed, in input order: images through the image encoder,
+   * videos through the video encoder, each in batches. Asks for video capability only when there is a video.
+   */
+  public float[][] embedVisuals(List<Visual> visuals) {
+    List<Raster8> images = new java.util.ArrayList<>();
+    List<Video> videos = new java.util.ArrayList<>();
+    for (Visual v : visuals) {
+      if (v.video() != null) videos.add(v.video());
+      else images.add(v.image());
+    }
+    float[][] vi = images.isEmpty() ? new float[0][] : embedImages(images);
+    float[][] vv = videos.isEmpty() ? new float[0][] : embedVideos(videos);
+    float[][] out = new float[visuals.size()][];
+    int ii = 0, iv = 0;
+    for (int k = 0; k < out.length; k++) out[k] = visuals.get(k).video() != null ? vv[iv++] : vi[ii++];
+    return out;
+  }
+
+  /** An input a command embeds: an image or a video (exactly one is set). */
+  public record Visual(Raster8 image, Video video) {
+    public Visual {
+      if ((image == null) == (video == null)) throw new IllegalArgumentException("a visual input is an image or a video");
+    }
   }
 
   /** L2-normalised text embeddings [N][E], in input order. */

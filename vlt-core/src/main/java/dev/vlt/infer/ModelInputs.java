@@ -8,10 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.image.ImageTransform;
 import dev.vlt.data.image.Raster8;
 import dev.vlt.onnx.OnnxTowers;
+import dev.vlt.data.video.Video;
 import dev.vlt.models.ImageEmbedding;
 import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.QuestionAnswering;
 import dev.vlt.models.TextEmbedding;
+import dev.vlt.models.VideoEmbedding;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
@@ -48,6 +50,37 @@ public final class ModelInputs {
     float[] pixels = new float[images.size() * per];
     for (int i = 0; i < images.size(); i++) transform.applyInto(images.get(i), pixels, i * per, null);
     return manager.create(pixels, new Shape(images.size(), 3, s, s));
+  }
+
+  /**
+   * videos → normalised pixels [N, 3, T, S, S] in {@code manager}: each video sampled uniformly to {@code frames} frames,
+   * each frame preprocessed exactly as an image.
+   */
+  public NDArray clipPixels(NDManager manager, List<Video> videos, int frames) {
+    int s = transform.imageSize();
+    int plane = s * s, per = 3 * frames * plane;
+    float[] pixels = new float[videos.size() * per];
+    float[] frame = new float[3 * plane];
+    for (int i = 0; i < videos.size(); i++) {
+      List<Raster8> picked = videos.get(i).uniform(frames);
+      for (int t = 0; t < frames; t++) {
+        transform.applyInto(picked.get(t), frame, 0, null);
+        for (int c = 0; c < 3; c++) System.arraycopy(frame, c * plane, pixels, i * per + (c * frames + t) * plane, plane);
+      }
+    }
+    return manager.create(pixels, new Shape(videos.size(), 3, frames, s, s));
+  }
+
+  /** L2-normalised video embeddings [N][E], in input order. */
+  public float[][] embedVideos(VideoEmbedding model, List<Video> videos) {
+    float[][] out = new float[videos.size()][];
+    for (int from = 0; from < videos.size(); from += batchSize) {
+      List<Video> chunk = videos.subList(from, Math.min(videos.size(), from + batchSize));
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        copyRows(model.encodeVideo(clipPixels(m, chunk, model.frames()), true), out, from);
+      }
+    }
+    return out;
   }
 
   /** texts → token ids [N, context] in {@code manager}. */

@@ -21,6 +21,8 @@ import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import dev.vlt.models.pacl.Pacl;
 import dev.vlt.models.pacl.PaclConfig;
+import dev.vlt.models.omnivl.OmniVl;
+import dev.vlt.models.omnivl.OmniVlConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -68,7 +70,12 @@ public final class Architectures {
           + "the pixels of the rest (facebookresearch/mae's MaskedAutoencoderViT); images only",
       Mae.class, MaeConfig::fromJson, List.of("mae"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, MAE);
+  public static final Architecture OMNIVL = new Architecture("omnivl", "OmniVL",
+      "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
+      OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
+
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, MAE,
+      OMNIVL);
 
   private Architectures() {}
 

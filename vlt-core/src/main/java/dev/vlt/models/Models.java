@@ -39,7 +39,8 @@ public final class Models {
       "albef-shapes-small", "albef-vqa-shapes-small", "meter-tiny", "meter-shapes-small",
       "pacl-shapes-small",
       "transvg-small", "transvg++-small",
-      "mae-small", "mae-small-norm-pix");
+      "mae-small", "mae-small-norm-pix",
+      "omnivl-shapes-small");
 
   private Models() {}
 

@@ -32,12 +32,13 @@ public final class DividedBlock extends Module {
     this.dropPath = child("temporal_drop_path", new DropPath(dropPath));     // no parameters
   }
 
-  /** x: [B, T, N, W] (T frames of N tokens each) → [B, T, N, W]. */
+  /** x: [B, T, N, W] (T frames of N tokens each) → [B, T, N, W]; a single frame (T = 1, an image) skips the temporal part. */
   public NDArray forward(NDArray x) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     long n = x.getShape().get(2);
     long w = x.getShape().get(3);
+    if (t == 1) return spatial.forward(x.reshape(b, n, w), null).reshape(b, t, n, w);
     NDArray xt = x.transpose(0, 2, 1, 3).reshape(b * n, t, w);                  // [B·N, T, W]: one sequence per position
     NDArray rt = temporalFc.forward(dropPath.forward(temporalAttn.forward(temporalNorm.forward(xt), null)));
     x = x.add(rt.reshape(b, n, t, w).transpose(0, 2, 1, 3));                    // [B, T, N, W]

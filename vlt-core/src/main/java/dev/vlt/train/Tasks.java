@@ -58,7 +58,9 @@ public final class Tasks {
           c -> new UniclTask(c.model().module(), c.writer())),
       new Entry("mae", "MAE: pixel regression on the removed patches (targets per-patch normalised when the config's "
           + "norm_pix_loss is true); captions are ignored",
-          c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())));
+          c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
+      new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
+          c -> new UniVlcTask(c.model().module(), c.writer())));
 
   private Tasks() {}
 

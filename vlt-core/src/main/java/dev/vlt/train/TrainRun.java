@@ -108,8 +108,10 @@ public final class TrainRun implements AutoCloseable {
         lc = lc.withThreads(cfg.data().workers());
         pass = pass.withThreads(cfg.data().workers());
       }
-      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize);
-      Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(), tokenizer == null ? null : tokenizer::tokenize);
+      int frames = model.has(Capability.VIDEO_EMBEDDING) ? model.require(Capability.VIDEO_EMBEDDING).frames() : 0;
+      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize, frames);
+      Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(),
+          tokenizer == null ? null : tokenizer::tokenize, frames);
       String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
       this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer, source, pairs));
       lock(model.module(), cfg.lockImage(), cfg.lockText());

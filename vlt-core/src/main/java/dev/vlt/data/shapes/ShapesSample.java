@@ -40,6 +40,11 @@ public record ShapesSample(Split split, long index, Scene scene, int imageSize, 
 
   /** [imageSize, imageSize, 3] RGB bytes, row-major (HWC): the layout image preprocessing takes. */
   public byte[] rgbBytes() {
+    return rgbBytes(pixels);
+  }
+
+  /** Packed 0xRRGGBB pixels as interleaved RGB bytes. */
+  static byte[] rgbBytes(int[] pixels) {
     byte[] out = new byte[pixels.length * 3];
     for (int p = 0, q = 0; p < pixels.length; p++) {
       int v = pixels[p];

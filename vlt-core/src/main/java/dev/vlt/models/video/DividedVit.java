@@ -81,21 +81,25 @@ public final class DividedVit extends Module {
   }
 
   /**
+   * video [B, C, T, S, S] → tokens [B, T, P + N, W]. An image enters as a one-frame clip [B, C, 1, S, S] and, as in
+   * OmniVL's decoupled encoder, skips everything temporal (time embedding and temporal attention): it is the image ViT.
    * video [B, C, T, S, S] → tokens [B, T, P + N, W] after {@code norm} (where the image model has it). Traces
    * {@code embed_out} ([B, T, P + N, W], with the time embedding), {@code block.N_out}, {@code forward_features}.
    */
   public NDArray forwardFeatures(NDArray video, Trace trace) {
     long b = video.getShape().get(0);
     long t = video.getShape().get(2);
-    if (video.getShape().dimension() != 5 || t != frames) {
-      throw new IllegalArgumentException("this model takes clips [B, C, " + frames + ", H, W], got " + video.getShape());
+    if (video.getShape().dimension() != 5 || (t != frames && t != 1)) {
+      throw new IllegalArgumentException("this model takes clips [B, C, " + frames + ", H, W] or images as [B, C, 1, H, W], got "
+          + video.getShape());
     }
     NDArray perFrame = video.transpose(0, 2, 1, 3, 4).reshape(b * t, video.getShape().get(1), video.getShape().get(3),
         video.getShape().get(4));                                                  // [B·T, C, S, S]
     NDArray x = embed.forward(perFrame, Trace.NONE);                               // [B·T, P+N, W]
     long n = x.getShape().get(1);
     long w = x.getShape().get(2);
-    x = x.reshape(b, t, n, w).add(timeEmbed.value().reshape(1, t, 1, w));          // [B, T, P+N, W]
+    x = x.reshape(b, t, n, w);                                                     // [B, T, P+N, W]
+    if (t > 1) x = x.add(timeEmbed.value().reshape(1, t, 1, w));
     trace.put("embed_out", x);
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).forward(x);

@@ -1,0 +1,76 @@
+package dev.vlt.models.omnivl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlt.models.Architectures;
+import dev.vlt.models.Capability;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
+import dev.vlt.models.clip.TextConfig;
+import dev.vlt.models.vit.VitConfig;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Parameter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OmniVL's dual encoder: one visual encoder for images and clips that starts as the image model, and uses frame order. */
+class OmniVlTest {
+  @TempDir Path dir;
+
+  private static OmniVlConfig tiny() {
+    return new OmniVlConfig(8, 4, VitConfig.of(16, 8, 16, 2, 2, 0),
+        new TextConfig(8, 64, 16, 2, 2, 4.0, "argmax", null), Math.log(1 / 0.07));
+  }
+
+  @Test
+  void aStillClipIsTheImageUntilTheTemporalPartsMove() {
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      OmniVl model = tiny().create();
+      model.initialize(m, 7);
+      NDArray images = m.randomNormal(new Shape(2, 3, 16, 16));
+      NDArray still = images.expandDims(2).repeat(2, 4);                              // [B, 3, T, S, S], equal frames
+      NDArray asImage = model.encodeImage(images, true);
+      NDArray asClip = model.encodeVideo(still, true);
+      assertEquals(new Shape(2, 8), asClip.getShape());
+      assertEquals(0f, asImage.sub(asClip).abs().max().getFloat(), 1e-6f, "zero temporal_fc and time_embed add nothing");
+
+      NDArray clip = m.randomNormal(new Shape(2, 3, 4, 16, 16));
+      NDArray reversed = clip.flip(2);
+      assertEquals(0f, model.encodeVideo(clip, true).sub(model.encodeVideo(reversed, true)).abs().max().getFloat(), 1e-6f,
+          "without temporal parts the clip is a bag of frames: order cannot matter");
+      for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+        if (e.getKey().contains("temporal_fc") || e.getKey().endsWith("time_embed")) {
+          e.getValue().value().set(m.randomNormal(0, 0.2f, e.getValue().shape(), ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray());
+        }
+      }
+      float orderEffect = model.encodeVideo(clip, true).sub(model.encodeVideo(reversed, true)).abs().max().getFloat();
+      assertTrue(orderEffect > 1e-3, "trained temporal parts see frame order: " + orderEffect);
+      float imageAfter = model.encodeImage(images, true).sub(asImage).abs().max().getFloat();
+      assertEquals(0f, imageAfter, 1e-6f, "images skip the temporal parts");
+    }
+  }
+
+  @Test
+  void registryConfigReadsBackAndTheFolderRoundTrips() throws Exception {
+    try (LoadedModel made = Models.create("omnivl-shapes-small", 3)) {
+      assertEquals(Architectures.OMNIVL, made.architecture());
+      OmniVlConfig cfg = (OmniVlConfig) made.config();
+      assertEquals(cfg, OmniVlConfig.fromJson(cfg.toJson(new ObjectMapper())));
+      assertTrue(made.has(Capability.VIDEO_EMBEDDING) && made.has(Capability.IMAGE_TEXT_SIMILARITY));
+      Models.save(made, dir.resolve("m"));
+      try (LoadedModel loaded = Models.load(dir.resolve("m")); NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+        NDArray clip = m.randomNormal(new Shape(1, 3, 8, 64, 64));
+        NDArray a = made.require(Capability.VIDEO_EMBEDDING).encodeVideo(clip, true);
+        NDArray b = loaded.require(Capability.VIDEO_EMBEDDING).encodeVideo(clip, true);
+        assertEquals(0f, a.sub(b).abs().max().getFloat(), 1e-6f);
+      }
+    }
+  }
+}
