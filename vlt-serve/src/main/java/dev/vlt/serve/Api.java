@@ -76,6 +76,57 @@ final class Api {
     Exchanges.sendJson(ex, 200, answer);
   }
 
+  /**
+   * {@code POST /api/segment?labels=a,b,c[&threshold=T]} with image bytes as the body: the label map in the image's own
+   * pixels (value = label index + 1, 0 = background) and its overlay, both as PNG data URIs, and each label's pixel
+   * fraction. Needs a model with the segmentation capability (PACL, or a CLIP through its patch tokens).
+   */
+  void segment(HttpExchange ex) throws Exception {
+    byte[] body = Exchanges.body(ex, maxBody);
+    Map<String, String> q = Exchanges.query(ex);
+    List<String> labels = labels(q.get("labels"));
+    if (!embedder.model().has(dev.vlt.models.Capability.SEGMENTATION)) {
+      throw new HttpError(400, "this model cannot segment images (it has no segmentation capability)");
+    }
+    double threshold;
+    try {
+      threshold = q.containsKey("threshold") ? Double.parseDouble(q.get("threshold"))
+          : embedder.model().require(dev.vlt.models.Capability.SEGMENTATION).backgroundThreshold();
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "threshold must be a number, got '" + q.get("threshold") + "'");
+    }
+    Raster8 image = decode(body);
+    long t0 = System.nanoTime();
+    dev.vlt.infer.LabelMap map = admission.run(() -> {
+      dev.vlt.infer.Segmenter s = new dev.vlt.infer.Segmenter(embedder.model(), 1);
+      return s.segment(image, s.embedLabels(labels), threshold);
+    });
+    double[] fractions = map.fractions();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int k = 0; k < labels.size(); k++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("label", labels.get(k));
+      m.put("value", k + 1);
+      m.put("fraction", fractions[k + 1]);
+      out.add(m);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("width", map.width());
+    answer.put("height", map.height());
+    answer.put("background", fractions[0]);
+    answer.put("labels", out);
+    answer.put("map", dataUri(map.toImage()));
+    answer.put("overlay", dataUri(map.overlay(image)));
+    answer.put("ms", millis(t0));
+    Exchanges.sendJson(ex, 200, answer);
+  }
+
+  private static String dataUri(java.awt.image.BufferedImage img) throws IOException {
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", png);
+    return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+  }
+
   private float[][] labelVectors(List<String> labels) {
     List<String> missing;
     synchronized (labelVectors) {

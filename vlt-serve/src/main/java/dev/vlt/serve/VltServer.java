@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * POST /api/search?k=12        body: image bytes; the same answer, searched by the image
  * POST /api/classify?labels=a,b,c   body: image bytes; {"labels":[{"label":…,"prob":…}] most probable first,"ms":…}
  * POST /api/embed              body: {"texts":[…]} (Content-Type application/json) or image bytes; {"embeddings":[[…]],"dim":E}
+ * POST /api/segment?labels=a,b[&amp;threshold=T]   body: image bytes; {"width","height","background","labels":[{"label","value","fraction"}],"map","overlay" (PNG data URIs),"ms"}
  * GET  /api/thumb?id=ID        PNG thumbnail of an indexed image (ids come from search results)
  * GET  /                       the web page (also /app.js, /style.css); /?token=TOKEN sets the token cookie
  * </pre>
@@ -83,6 +84,7 @@ public final class VltServer implements AutoCloseable {
     route("POST", "/api/search", true, api::searchImage);
     route("POST", "/api/classify", true, api::classify);
     route("POST", "/api/embed", true, api::embed);
+    route("POST", "/api/segment", true, api::segment);
     route("GET", "/api/thumb", true, api::thumb);
     for (Map.Entry<String, String[]> a : ASSETS.entrySet()) {
       assets.put(a.getKey(), asset(a.getValue()[0]));

@@ -113,6 +113,29 @@ class ServerApiTest {
   }
 
   @Test
+  void segmentAnswersALabelMapTheSizeOfTheUpload() throws Exception {
+    java.awt.image.BufferedImage wide = new java.awt.image.BufferedImage(90, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 90; x++) for (int y = 0; y < 30; y++) wide.setRGB(x, y, x < 45 ? 0xCC2222 : 0x2222CC);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(wide, "png", png);
+    HttpResponse<byte[]> r = post("/api/segment?labels=" + q("a red thing,a blue thing"), png.toByteArray(), "image/png");
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    JsonNode out = json(r);
+    assertEquals(90, out.get("width").asInt());
+    assertEquals(30, out.get("height").asInt());
+    String uri = out.get("map").asText();
+    assertTrue(uri.startsWith("data:image/png;base64,"));
+    java.awt.image.BufferedImage map = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+        java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1))));
+    assertEquals(90, map.getWidth());
+    assertEquals(30, map.getHeight());
+    double sum = out.get("background").asDouble();
+    for (JsonNode l : out.get("labels")) sum += l.get("fraction").asDouble();
+    assertEquals(1.0, sum, 1e-9);
+    assertEquals(400, post("/api/segment?labels=a&threshold=x", png.toByteArray(), "image/png").statusCode());
+  }
+
+  @Test
   void classifyMatchesTheEmbedderAndSortsLabels() throws Exception {
     List<String> labels = List.of("a smiling face", "a flag", "a cat", "food");
     Path img = images.get(3);
