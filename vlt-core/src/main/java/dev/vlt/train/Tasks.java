@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.objectives.CocaLoss;
+import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -13,8 +14,20 @@ import java.util.stream.Collectors;
  * line here and a {@link Task}; the {@link Trainer} runs them all.
  */
 public final class Tasks {
-  /** What a task is built from. */
-  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer) {}
+  /**
+   * What a task is built from. {@code tokenizer} is the run's (a task that tokenizes texts of its own, such as grounding's
+   * expressions, needs it); null when the caller has none, and then the model's own is used.
+   */
+  public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer) {
+    public Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer) {
+      this(model, config, manager, writer, null);
+    }
+
+    /** The run's tokenizer, else the model's. */
+    public Tokenizer textTokenizer() {
+      return tokenizer != null ? tokenizer : model.tokenizer();
+    }
+  }
 
   /** A task's name, what it optimises, and how to build it. */
   public record Entry(String name, String description, Function<Context, Task<?, ?>> factory) {}
@@ -26,7 +39,9 @@ public final class Tasks {
           c -> new ContrastiveTask(c.model().module(), ContrastiveTask.Objective.SIGMOID, -10, c.manager(), c.writer())),
       new Entry("coca", "CoCa: contrastive + captioning cross-entropy (open_clip's CoCaLoss, weights 1 and 2)",
           c -> new CocaTask(c.model().as(Coca.class), new CocaLoss(c.config().coca().contrastiveWeight(),
-              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())));
+              c.config().coca().captionWeight(), Coca.PAD_ID), c.config().coca().tokenDropout(), c.config().seed(), c.writer())),
+      new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
+          + "normalised box", GroundingTask::of));
 
   private Tasks() {}
 

@@ -97,9 +97,10 @@ public final class TrainRun implements AutoCloseable {
       Tokenizer tokenizer = tokenizer(tokenizerFiles);
       ModelWriter writer = ModelWriter.of(model.config(), model.module(), preprocess, tokenizerFiles);
       String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
-      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer));
+      this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer));
       lock(model.module(), cfg.lockImage(), cfg.lockText());
-      ImageTransform transform = cfg.data().cropScale() < 1 ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
+      ImageTransform transform = cfg.data().cropScale() < 1 && !task.needsWholeImages()
+          ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
           : new EvalTransform(preprocess);
       LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
       if (cfg.data().workers() > 0) lc = lc.withThreads(cfg.data().workers());
