@@ -6,10 +6,8 @@ import dev.vlt.data.image.Raster8;
 import dev.vlt.infer.Grounder;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
-import java.awt.BasicStroke;
+import dev.vlt.report.BoxOverlay;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,14 +161,6 @@ public final class GroundCommand implements Callable<Integer> {
   }
 
   private static void draw(Raster8 image, float[] box, Path file) throws IOException {
-    BufferedImage src = image.toRgb().toBufferedImage();
-    BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.drawImage(src, 0, 0, null);
-    g.setColor(Color.RED);
-    g.setStroke(new BasicStroke(Math.max(1, Math.min(img.getWidth(), img.getHeight()) / 100f)));
-    g.drawRect(Math.round(box[0]), Math.round(box[1]), Math.max(1, Math.round(box[2] - box[0]) - 1), Math.max(1, Math.round(box[3] - box[1]) - 1));
-    g.dispose();
-    ImageIO.write(img, "png", file.toFile());
+    ImageIO.write(BoxOverlay.draw(image, 1, new BoxOverlay.Drawn(box, Color.RED)), "png", file.toFile());
   }
 }

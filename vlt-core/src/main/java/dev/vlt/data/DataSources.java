@@ -14,7 +14,9 @@ import java.util.Locale;
 /**
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
  * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
- * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos) and {@code emoji-scenes[:train|val|test|unseen]}, or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
+ * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos) and
+ * {@code emoji-scenes[:train|val|test|unseen]} (generated sources mixed in turn with '+', e.g. {@code shapes+emoji-scenes};
+ * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
 public final class DataSources {
@@ -40,6 +42,7 @@ public final class DataSources {
     if (Files.isDirectory(Path.of(spec))) {
       return ImageFolder.read(Path.of(spec), options.classTemplates() == null ? null : Templates.load(options.classTemplates()));
     }
+    if (spec.contains("+")) return GeneratedMix.open(spec, options, skips);
     String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
     String split = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : null;
     return switch (name) {
@@ -65,6 +68,7 @@ public final class DataSources {
 
   /** Whether {@code spec} names an endless generated source (ShapesWorld, emoji scenes), whose epochs have no natural size. */
   public static boolean isGenerated(String spec) {
+    if (spec.contains("+")) return java.util.Arrays.stream(spec.split("\\+")).allMatch(p -> isGenerated(p.strip()));
     String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
     return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME) || name.equals(ShapesClipSource.NAME);
   }

@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * A byte-level BPE in CLIP's layout trained on a run's own training captions, for a text tower trained from scratch
+ * A byte-level BPE in CLIP's layout trained on a run's own training captions (and referring phrases), for a text tower trained from scratch
  * with a vocabulary smaller than CLIP's 49,408 tokens. Saved in the run folder (and copied into every model folder), so a
  * resumed run and every command reading the model use the same ids.
  */
@@ -34,7 +34,11 @@ final class RunTokenizer {
     if (!Files.exists(vocab) || !Files.exists(merges)) {
       List<String> corpus = new ArrayList<>(extraTexts);
       Iterator<Sample> it = source.stream(0, SkipReport.quiet());
-      for (int i = 0; i < CORPUS_SAMPLES && it.hasNext(); i++) corpus.addAll(it.next().captions());
+      for (int i = 0; i < CORPUS_SAMPLES && it.hasNext(); i++) {
+        Sample sample = it.next();
+        corpus.addAll(sample.captions());
+        for (var p : sample.phrases()) corpus.add(p.text());   // referring expressions, which grounding tokenizes
+      }
       if (corpus.isEmpty()) throw new IllegalArgumentException(source.describe() + " has no captions to train a tokenizer on");
       BpeTrainer.train(corpus, spec.vocabSize()).save(dir);
     }

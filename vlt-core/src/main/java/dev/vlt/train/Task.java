@@ -60,6 +60,14 @@ public interface Task<B, O extends StepOutput<O>> {
    */
   default void restoreState(Map<String, NDArray> state) {}
 
+  /**
+   * Whether the task's targets are tied to pixel positions (boxes, masks): then the loader feeds it the eval transform's
+   * whole image whatever {@code crop_scale} says, since a random resized crop would move what the targets point at.
+   */
+  default boolean needsWholeImages() {
+    return false;
+  }
+
   /** Writes the model as a model folder (weights, config, tokenizer files). */
   void saveModel(Path dir) throws IOException;
 }

@@ -21,12 +21,26 @@ import java.util.stream.Collectors;
  */
 public final class Tasks {
   /**
-   * What a task is built from: {@code tokenizer} is the run's (for tasks that tokenize more than the loader's captions:
-   * questions, answers), {@code source} the training data and {@code pairs} reads every training sample once, in source
-   * order, with the evaluation transform (for tasks that score each sample, as NLIP does).
+   * What a task is built from: {@code tokenizer} is the run's (for tasks that tokenize texts of their own: questions,
+   * answers, grounding's expressions; null when the caller has none, and then the model's own is used), {@code source}
+   * the training data and {@code pairs} reads every training sample once, in source order, with the evaluation transform
+   * (for tasks that score each sample, as NLIP does; null when the caller has none).
    */
   public record Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer,
-      DataSource source, Loader pairs) {}
+      DataSource source, Loader pairs) {
+    public Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer, Tokenizer tokenizer) {
+      this(model, config, manager, writer, tokenizer, null, null);
+    }
+
+    public Context(LoadedModel model, TrainConfig config, NDManager manager, ModelWriter writer) {
+      this(model, config, manager, writer, null, null, null);
+    }
+
+    /** The run's tokenizer, else the model's. */
+    public Tokenizer textTokenizer() {
+      return tokenizer != null ? tokenizer : model.tokenizer();
+    }
+  }
 
   /** A task's name, what it optimises, and how to build it. */
   public record Entry(String name, String description, Function<Context, Task<?, ?>> factory) {}
@@ -60,7 +74,9 @@ public final class Tasks {
           + "norm_pix_loss is true); captions are ignored",
           c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
       new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
-          c -> new UniVlcTask(c.model().module(), c.writer())));
+          c -> new UniVlcTask(c.model().module(), c.writer())),
+      new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
+          + "normalised box", GroundingTask::of));
 
   private Tasks() {}
 

@@ -100,8 +100,6 @@ public final class TrainRun implements AutoCloseable {
       List<Path> tokenizerFiles = new ArrayList<>();
       Tokenizer tokenizer = tokenizer(tokenizerFiles);
       ModelWriter writer = ModelWriter.of(model.config(), model.module(), preprocess, tokenizerFiles);
-      ImageTransform transform = cfg.data().cropScale() < 1 ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
-          : new EvalTransform(preprocess);
       LoaderConfig lc = LoaderConfig.train(cfg.batchSize(), cfg.seed()).withRandomCaption(cfg.data().captions().equals("random"));
       LoaderConfig pass = LoaderConfig.eval(cfg.batchSize());
       if (cfg.data().workers() > 0) {
@@ -109,12 +107,15 @@ public final class TrainRun implements AutoCloseable {
         pass = pass.withThreads(cfg.data().workers());
       }
       int frames = model.has(Capability.VIDEO_EMBEDDING) ? model.require(Capability.VIDEO_EMBEDDING).frames() : 0;
-      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize, frames);
       Loader pairs = new Loader(source, new EvalTransform(preprocess), pass, SkipReport.quiet(),
           tokenizer == null ? null : tokenizer::tokenize, frames);
       String taskName = cfg.task() != null ? cfg.task() : model.architecture().defaultTask();
       this.task = Tasks.create(taskName, new Tasks.Context(model, cfg, manager, writer, tokenizer, source, pairs));
       lock(model.module(), cfg.lockImage(), cfg.lockText());
+      ImageTransform transform = cfg.data().cropScale() < 1 && !task.needsWholeImages()
+          ? new TrainTransform(preprocess, cfg.data().cropScale(), 1.0)
+          : new EvalTransform(preprocess);
+      this.loader = new Loader(source, transform, lc, skips, tokenizer == null ? null : tokenizer::tokenize, frames);
       this.evaluator = evaluator(tokenizer, options);
       this.trainer = new Trainer<>(task, cfg, manager);
     } catch (RuntimeException | IOException e) {

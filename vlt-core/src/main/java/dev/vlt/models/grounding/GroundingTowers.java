@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
 import dev.vlt.models.bert.BertConfig;
 import dev.vlt.models.vit.VitConfig;
+import dev.vlt.nn.VitEmbed.Positions;
 import dev.vlt.tokenize.TokenizerSpec;
 import java.util.Locale;
 
@@ -24,18 +25,31 @@ public record GroundingTowers(VitConfig vision, BertConfig text, int contextLeng
     }
   }
 
-  /** Reads {@code context_length}, {@code vision_cfg} and {@code text_cfg} of {@code r} (which the caller finishes). */
+  /**
+   * Reads {@code context_length}, {@code vision_cfg}, {@code text_cfg} and {@code fixed_positions} of {@code r} (which the
+   * caller finishes). {@code fixed_positions: true} gives the ViT MAE's frozen 2-D sin-cos position table instead of learned
+   * positions (timm's schema has no key for it): trained from scratch, a grounding model then knows where each patch is
+   * from the first step, where learned positions start as noise.
+   */
   public static GroundingTowers read(ConfigReader r) {
     int context = r.requireInt("context_length");
+    boolean fixed = r.getBool("fixed_positions", false);
     VitConfig v = VitConfig.read(r.child("vision_cfg"));
+    if (fixed) v = withPositions(v, Positions.FIXED_SINCOS);
     BertConfig t = BertConfig.read(r.child("text_cfg"));
     return new GroundingTowers(v, t, context);
   }
 
   public void write(ObjectMapper mapper, ObjectNode o) {
     o.put("context_length", contextLength);
-    vision.write(o.putObject("vision_cfg"));
+    if (vision.positions() == Positions.FIXED_SINCOS) o.put("fixed_positions", true);
+    withPositions(vision, Positions.LEARNED).write(o.putObject("vision_cfg"));
     text.write(o.putObject("text_cfg"));
+  }
+
+  private static VitConfig withPositions(VitConfig v, Positions p) {
+    return new VitConfig(v.imageSize(), v.patchSize(), v.inChans(), v.numClasses(), v.width(), v.depth(), v.heads(), v.mlpRatio(),
+        v.qkvBias(), v.classToken(), v.globalPool(), v.dropPath(), p);
   }
 
   public TokenizerSpec tokenizerSpec() {
@@ -43,8 +57,9 @@ public record GroundingTowers(VitConfig vision, BertConfig text, int contextLeng
   }
 
   public String describeVision() {
-    return String.format(Locale.ROOT, "vision: ViT %d px / patch %d, width %d, %d blocks, %d heads", vision.imageSize(),
-        vision.patchSize(), vision.width(), vision.depth(), vision.heads());
+    return String.format(Locale.ROOT, "vision: ViT %d px / patch %d, width %d, %d blocks, %d heads, %s positions", vision.imageSize(),
+        vision.patchSize(), vision.width(), vision.depth(), vision.heads(),
+        vision.positions() == Positions.FIXED_SINCOS ? "fixed 2-D sin-cos" : "learned");
   }
 
   public String describeText() {

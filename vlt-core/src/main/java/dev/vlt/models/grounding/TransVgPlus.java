@@ -42,7 +42,7 @@ public final class TransVgPlus extends Module implements GroundingModel, ModelMo
     this.cfg = cfg;
     VitConfig v = cfg.towers().vision();
     int w = v.width();
-    embed = inline(VitEmbed.image(v.inChans(), w, v.imageSize(), v.patchSize(), true, VitEmbed.Positions.LEARNED));
+    embed = inline(VitEmbed.image(v.inChans(), w, v.imageSize(), v.patchSize(), true, v.positions()));
     blocks = child("blocks", new ModuleList<>());
     QkvAttention.Bias bias = v.qkvBias() ? QkvAttention.Bias.QKV : QkvAttention.Bias.NONE;
     for (int i = 0; i < v.depth(); i++) blocks.add(new VitBlock(w, v.heads(), v.mlpRatio(), bias, 0.0));
