@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    subcommands = {BenchTokenizerCommand.class, BenchDataCommand.class, BenchSearchCommand.class, BenchTrainCommand.class},
+    subcommands = {BenchTokenizerCommand.class, BenchDataCommand.class, BenchSearchCommand.class, BenchTrainCommand.class,
+        BenchInt8Command.class},
     description = {"Measure speed: ViT-B-32 encoders (random weights), a small CLIP's training step, and the machine's",
         "fp32 matmul GFLOP/s so each figure reads as a fraction of the machine's limit.",
         "Eager PyTorch on this 2-core machine: ViT-B/32 ≈ 25 images/s (batch 8), small CLIP training ≈ 59 samples/s."})

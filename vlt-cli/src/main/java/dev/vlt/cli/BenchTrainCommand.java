@@ -35,9 +35,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
     if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
     threads.apply();
     try (LoadedModel m = Models.create(model, 0)) {
-      double sps = ModelBench.trainSamplesPerSecond(m.as(dev.vlt.models.clip.Clip.class), batchSize, steps);
+      ModelBench.TrainProfile profile = ModelBench.trainProfile(m.as(dev.vlt.models.clip.Clip.class), batchSize, steps);
+      double sps = profile.samplesPerSecond();
       System.out.printf(Locale.ROOT, "%s CLIP training, batch %d: %.1f samples/s (%d parameters)%n", model, batchSize, sps,
           m.as(dev.vlt.models.clip.Clip.class).parameterCount());
+      double total = batchSize / sps;
+      for (int i = 0; i < ModelBench.TrainProfile.PHASES.size(); i++) {
+        double p = profile.phaseSeconds()[i];
+        System.out.printf(Locale.ROOT, "  %-16s %7.3f s  %4.0f%%%n", ModelBench.TrainProfile.PHASES.get(i), p, 100 * p / total);
+      }
       if (model.equals("small") && batchSize == 32) {
         System.out.printf(Locale.ROOT, "  %.2fx eager PyTorch (%.0f samples/s on the reference machine; target >= 1x)%n",
             sps / TORCH_SAMPLES_PER_SECOND, TORCH_SAMPLES_PER_SECOND);

@@ -19,7 +19,7 @@ final class IndexModelOptions {
 
   /** The index's model, or {@code --model} (required then) when there is no index. */
   @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "djl", converter = EngineConverter.class,
-      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs) or onnx-int8.")
+      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs), onnx-int8 or onnx-int8-all.")
   Engine engine;
 
   Embedder open(VectorIndex index) throws IOException {

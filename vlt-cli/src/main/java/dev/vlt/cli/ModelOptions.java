@@ -17,7 +17,7 @@ final class ModelOptions {
   Path tokenizer;
 
   @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "djl", converter = EngineConverter.class,
-      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs) or onnx-int8 (int8 block weights).")
+      description = "What runs the model: djl (PyTorch, default), onnx (ONNX Runtime on the exported graphs) onnx-int8 (int8 attention and MLP weights) or onnx-int8-all (and the projections).")
   Engine engine;
 
   Embedder open() throws IOException {

@@ -83,6 +83,20 @@ public final class ModelBench {
    * with open_clip's decay groups, temperature clamp) on one fixed random batch: the mechanism {@code vlt train} runs.
    */
   public static double trainSamplesPerSecond(Clip model, int batch, int runs) {
+    return trainProfile(model, batch, runs).samplesPerSecond();
+  }
+
+  /**
+   * The training step's speed and where its time goes.
+   *
+   * @param phaseSeconds median seconds per phase: forward + loss, backward, gradient norm, optimizer, zeroing gradients
+   */
+  public record TrainProfile(double samplesPerSecond, double[] phaseSeconds) {
+    public static final List<String> PHASES = List.of("forward + loss", "backward", "gradient norm", "AdamW", "zero gradients");
+  }
+
+  /** {@link #trainSamplesPerSecond} with the median split of the step into its phases. */
+  public static TrainProfile trainProfile(Clip model, int batch, int runs) {
     ClipConfig c = model.config();
     int size = c.vision().imageSize();
     try (NDManager m = NDManager.newBaseManager()) {
@@ -94,12 +108,21 @@ public final class ModelBench {
           .put("train_num_samples", batch).put("lr", 5e-4).put("wd", 0.2).put("warmup", 0).put("grad_clip_norm", 0.0));
       Trainer<TrainBatch, ContrastiveTask.Outputs> trainer = new Trainer<>(task, cfg, m);
       model.train(true);
+      List<double[]> phases = new java.util.ArrayList<>();
       double s = Timing.medianSeconds(2, runs, () -> {
         try (NDScope scope = new NDScope()) {
           trainer.step(List.of(data), batch);
         }
+        phases.add(trainer.lastPhaseSeconds());
       });
-      return batch / s;
+      int k = TrainProfile.PHASES.size();
+      double[] median = new double[k];
+      for (int i = 0; i < k; i++) {
+        final int p = i;
+        double[] col = phases.subList(2, phases.size()).stream().mapToDouble(a -> a[p]).sorted().toArray();
+        median[i] = col[col.length / 2];
+      }
+      return new TrainProfile(batch / s, median);
     } finally {
       model.train(false);
     }

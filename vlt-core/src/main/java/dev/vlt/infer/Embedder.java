@@ -49,7 +49,9 @@ public final class Embedder implements AutoCloseable {
 
   /** The engine its embeddings run on. */
   public Engine engine() {
-    return onnx == null ? Engine.DJL : onnx.quantization().any() ? Engine.ONNX_INT8 : Engine.ONNX;
+    if (onnx == null) return Engine.DJL;
+    for (Engine e : Engine.values()) if (e.quantization() != null && e.quantization().equals(onnx.quantization())) return e;
+    throw new IllegalStateException("no engine for " + onnx.quantization());
   }
 
   /** Loads a model folder or registry name; {@code tokenizerOverride} (may be null) replaces the model's tokenizer. */

@@ -1,6 +1,8 @@
 package dev.vlt.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.vlt.tensor.NoGrad;
@@ -11,15 +13,20 @@ import java.util.Collection;
 public final class Gradients {
   private Gradients() {}
 
-  /** The L2 norm of all gradients together. */
+  /**
+   * The L2 norm of all gradients together: one norm per tensor without a squared copy of it, then the norm of those norms
+   * read back once (a host read per tensor would stall the step ~200 times for a ViT-B).
+   */
   public static double globalNorm(Collection<Parameter> params) {
-    double sq = 0;
-    for (Parameter p : params) {
-      if (p.isFrozen()) continue;
-      NDArray g = p.value().getGradient();
-      sq += g.mul(g).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    NDList norms = new NDList();
+    try (NoGrad ignored = NoGrad.open()) {
+      for (Parameter p : params) {
+        if (p.isFrozen()) continue;
+        norms.add(p.value().getGradient().norm().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).reshape(1));
+      }
+      if (norms.isEmpty()) return 0;
+      return NDArrays.concat(norms).norm().getDouble();
     }
-    return Math.sqrt(sq);
   }
 
   /** Scales all gradients by max/(norm + 1e-6) when their global norm exceeds {@code maxNorm}; returns the norm before. */

@@ -51,6 +51,8 @@ public final class Trainer<B, O extends StepOutput<O>> {
   private double secondsBefore;  // training time of earlier processes of this run
   private long runStart = System.nanoTime();
   private volatile boolean stopRequested;
+  /** Wall nanoseconds of the last step's phases: forward + loss, backward, gradient norm, optimizer, zeroing. */
+  private final long[] phaseNanos = new long[5];
 
   /** @param manager owns the optimizer state (and the weights restored by {@link #resume}); outlives the run */
   public Trainer(Task<B, O> task, TrainConfig cfg, NDManager manager) {
@@ -95,6 +97,16 @@ public final class Trainer<B, O extends StepOutput<O>> {
     return secondsBefore + (System.nanoTime() - runStart) / 1e9;
   }
 
+  /**
+   * Seconds of the last {@link #step}'s phases, in order: forward + loss, backward, gradient norm (and clipping),
+   * optimizer, zeroing the gradients (plain micro-batch passes only; accumulated passes count whole in neither).
+   */
+  public double[] lastPhaseSeconds() {
+    double[] out = new double[phaseNanos.length];
+    for (int i = 0; i < out.length; i++) out[i] = phaseNanos[i] / 1e9;
+    return out;
+  }
+
   public AdamW optimizer() {
     return optimizer;
   }
@@ -112,12 +124,16 @@ public final class Trainer<B, O extends StepOutput<O>> {
     // dropout and drop-path draw from torch's generator: seeding it per step makes the RNG state a function of the step
     Engine.getInstance().setRandomSeed(stepSeed(cfg.seed(), step));
     task.beforeStep();
+    java.util.Arrays.fill(phaseNanos, 0);
     Pass<O> pass = backward(microBatches);
     Map<String, Double> losses = new LinkedHashMap<>(pass.loss().values());
     losses.put("loss", scalar(pass.loss().total()));
+    long t0 = System.nanoTime();
     double gradNorm = cfg.optim().gradClipNorm() > 0
         ? Gradients.clipGlobalNorm(trainable, cfg.optim().gradClipNorm())
         : Gradients.globalNorm(trainable);
+    long t1 = System.nanoTime();
+    phaseNanos[2] = t1 - t0;
     Map<String, Double> scalars = new LinkedHashMap<>();
     pass.output().scalars().forEach((k, v) -> scalars.put(k, scalar(v)));
     boolean finite = Double.isFinite(gradNorm) && losses.values().stream().allMatch(Double::isFinite);
@@ -127,7 +143,10 @@ public final class Trainer<B, O extends StepOutput<O>> {
       step++;
       samplesSeen += samples;
     }
+    long t2 = System.nanoTime();
+    phaseNanos[3] = t2 - t1;
     Gradients.zero(trainable);
+    phaseNanos[4] = System.nanoTime() - t2;
     return new StepResult(losses, lr, gradNorm, scalars, finite);
   }
 
@@ -139,9 +158,13 @@ public final class Trainer<B, O extends StepOutput<O>> {
 
   private Pass<O> plain(B batch, int parts) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      long t0 = System.nanoTime();
       O out = task.forward(batch);
       LossTerms loss = task.loss(out);
+      long t1 = System.nanoTime();
       gc.backward(parts == 1 ? loss.total() : dev.vlt.tensor.Ops.div(loss.total(), parts));  // a tensor op: see Ops.div
+      phaseNanos[0] += t1 - t0;
+      phaseNanos[1] += System.nanoTime() - t1;
       return new Pass<>(loss, out);
     }
   }
