@@ -1,13 +1,8 @@
 package dev.vlt.cli;
 
-import dev.vlt.data.image.EvalTransform;
-import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.Capability;
-import dev.vlt.models.LoadedModel;
-import dev.vlt.models.Models;
 import dev.vlt.models.QuestionAnswering;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vlt vqa}: answers a question about each image with a model that answers questions. */
 @Command(name = "vqa", mixinStandardHelpOptions = true,
@@ -23,35 +17,14 @@ import picocli.CommandLine.Parameters;
         "one JSON line {\"image\", \"question\", \"answer\", \"score\"} per pair, in input order; score is the model's",
         "probability of its answer. --queries FILE answers many pairs: JSON lines {\"image\": PATH, \"question\": ...}."})
 public final class VqaCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model folder that answers questions, or a registry architecture (random weights).")
-  String model;
-
   @Option(names = "--question", paramLabel = "Q", description = "The question to ask of every IMAGE.")
   String question;
 
-  @Option(names = "--queries", paramLabel = "FILE", description = "JSON lines of {\"image\": PATH, \"question\": Q} pairs, instead of --question and IMAGE arguments.")
-  Path queries;
-
-  @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Image files (PNG, JPEG, anything ImageIO reads).")
-  List<Path> images;
-
-  @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer file or folder instead of the model's own.")
-  Path tokenizer;
-
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Pairs per forward pass (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Mixin ThreadsOption threads;
+  @Mixin PairOptions pairs;
 
   @Override
   public Integer call() throws IOException {
-    if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-    List<ImagePairs.Pair> pairs = ImagePairs.of(images, question, queries, "--question", "question");
-    threads.apply();
-    try (LoadedModel lm = Models.resolve(model, tokenizer)) {
-      QuestionAnswering vqa = lm.require(Capability.QUESTION_ANSWERING);
-      ModelInputs inputs = new ModelInputs(new EvalTransform(lm.preprocess()), lm::tokenizer, batchSize);
-      ImagePairs.Loaded loaded = ImagePairs.load(pairs);
+    return pairs.run(Capability.QUESTION_ANSWERING, question, "--question", "question", (vqa, inputs, loaded) -> {
       List<QuestionAnswering.Answer> answers = inputs.answer(vqa, loaded.images(), loaded.texts());
       for (int i = 0; i < answers.size(); i++) {
         Map<String, Object> line = new LinkedHashMap<>();
@@ -61,8 +34,6 @@ public final class VqaCommand implements Callable<Integer> {
         line.put("score", answers.get(i).score());
         JsonLines.print(line);
       }
-      System.out.flush();
-      return loaded.failed() > 0 ? 1 : 0;
-    }
+    });
   }
 }

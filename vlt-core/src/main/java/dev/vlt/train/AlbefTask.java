@@ -34,19 +34,7 @@ public final class AlbefTask implements Task<AlbefTask.Pairs, AlbefTask.Outputs>
   public record Pairs(NDArray images, NDArray ids, NDArray atts, NDArray idx, long drawSeed) {}
 
   /** One micro-batch's contrastive forward and matching pass. */
-  public record Outputs(RetrievalOutput retrieval, ItmOutput itm) implements StepOutput<Outputs> {
-    /** Never joined: ALBEF's negatives are its queue, so the task does not couple micro-batches ({@link #couplesBatch}). */
-    @Override
-    public Outputs joined(List<Outputs> parts) {
-      if (parts.size() == 1) return parts.get(0);
-      throw new IllegalStateException("ALBEF's micro-batches are scored independently, never joined");
-    }
-
-    @Override
-    public Map<String, NDArray> scalars() {
-      return Map.of();
-    }
-  }
+  public record Outputs(RetrievalOutput retrieval, ItmOutput itm) implements UnjoinedOutput<Outputs> {}
 
   private final AlbefRetrieval model;
   private final long seed;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * ALBEF's VQA fine-tuning (Li et al. 2021, §4.3): one question per sample, its answer decoded with teacher forcing against
@@ -28,19 +27,7 @@ public final class AlbefVqaTask implements Task<AlbefVqaTask.Questions, AlbefVqa
   public record Questions(NDArray images, NDArray ids, NDArray atts, NDArray answers, NDArray answerAtts) {}
 
   /** One micro-batch's teacher-forced answers. */
-  public record Outputs(VqaOutput out) implements StepOutput<Outputs> {
-    /** Never joined: the loss is a mean over independent questions ({@link #couplesBatch} is false). */
-    @Override
-    public Outputs joined(List<Outputs> parts) {
-      if (parts.size() == 1) return parts.get(0);
-      throw new IllegalStateException("ALBEF's VQA micro-batches are scored independently, never joined");
-    }
-
-    @Override
-    public Map<String, NDArray> scalars() {
-      return Map.of();
-    }
-  }
+  public record Outputs(VqaOutput out) implements UnjoinedOutput<Outputs> {}
 
   private final AlbefVqa model;
   private final Tokenizer tokenizer;

@@ -59,7 +59,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
 
     @Override
     public Map<String, NDArray> scalars() {
-      return Map.of();
+      return Map.of();   // nothing batch-independent: no learned temperature
     }
   }
 
