@@ -46,7 +46,7 @@ import java.util.function.Consumer;
 final class MaeQuickstart implements QuickstartSystem {
   static final String MODEL = "mae-small";
   static final String DATA = "emoji:train";
-  static final int STEPS = 900;
+  static final int STEPS = 800;
   static final int BATCH = 64;
   static final int EXAMPLES = 10;
   static final int SHAPES_PER_PART = 400;
