@@ -54,8 +54,8 @@ class ClipOnnxParityTest {
       try (OnnxTowers fp = OnnxTowers.export(model, Quantization.NONE, true, 1);
            OnnxTowers q = OnnxTowers.export(model, Quantization.INT8_ALL, true, 1)) {
         int size = cfg.vision().imageSize();
-        double img = minCosine(fp.runImages(pixels, 4, size, "embedding"), q.runImages(pixels, 4, size, "embedding"));
-        double txt = minCosine(fp.runTexts(ids, "embedding"), q.runTexts(ids, "embedding"));
+        double img = OnnxExport.Verification.minCosine(fp.runImages(pixels, 4, size, "embedding"), q.runImages(pixels, 4, size, "embedding"));
+        double txt = OnnxExport.Verification.minCosine(fp.runTexts(ids, "embedding"), q.runTexts(ids, "embedding"));
         System.out.printf("%s int8 (all linear layers): worst cosine to fp32 image %.5f, text %.5f%n", fixture, img, txt);
         assertTrue(img > 0.98 && img < 1.0, "int8 image cosine " + img);
         assertTrue(txt > 0.98 && txt < 1.0, "int8 text cosine " + txt);
@@ -77,21 +77,5 @@ class ClipOnnxParityTest {
     double worst = 0;
     for (int i = 0; i < actual.length; i++) for (int j = 0; j < d; j++) worst = Math.max(worst, Math.abs(expected[i * d + j] - actual[i][j]));
     assertTrue(worst <= tol, what + ": max |Δ| " + worst + " > " + tol);
-  }
-
-  static double minCosine(float[][] a, float[][] b) {
-    double worst = 1;
-    for (int i = 0; i < a.length; i++) {
-      double dot = 0;
-      double na = 0;
-      double nb = 0;
-      for (int j = 0; j < a[i].length; j++) {
-        dot += a[i][j] * b[i][j];
-        na += a[i][j] * a[i][j];
-        nb += b[i][j] * b[i][j];
-      }
-      worst = Math.min(worst, dot / Math.sqrt(na * nb));
-    }
-    return worst;
   }
 }
