@@ -12,7 +12,8 @@ public final class Systems {
       new ContrastiveQuickstart("msclip", "msclip-shapes-small",
           "MS-CLIP at the same size, one transformer whose attention and MLP both modalities share (LayerNorms per "
               + "modality), trained and evaluated exactly as clip"),
-      new CocaQuickstart());
+      new CocaQuickstart(),
+      new OmniVlQuickstart());
 
   private Systems() {}
 
