@@ -26,7 +26,9 @@ public final class Systems {
       new GroundingQuickstart("transvg++", "transvg++-small",
           "TransVG++ (a language-conditioned ViT: text cross-attention after blocks 1 and 3, [REG] among the ViT tokens, from "
               + "scratch) trained and evaluated exactly as transvg", GroundingQuickstart.STEPS, GroundingQuickstart.BATCH,
-          GroundingQuickstart.LR));
+          GroundingQuickstart.LR),
+
+      new OmniVlQuickstart());
 
   private Systems() {}
 

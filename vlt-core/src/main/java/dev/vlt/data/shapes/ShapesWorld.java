@@ -78,6 +78,15 @@ public final class ShapesWorld {
     return classNames().stream().map(n -> "a picture of " + Words.a(n)).toList();
   }
 
+  /**
+   * Zero-shot prompts for what happens in a clip, phrased like a clip's first caption, one per colour×shape class:
+   * "a red circle moves to the left", … (the object's class is unknown at test time, so a classifier averages them).
+   */
+  public static List<String> motionPrompts(Motion motion) {
+    if (motion == Motion.CHANGE_COLOR) throw new IllegalArgumentException("a colour change is named by its new colour");
+    return classNames().stream().map(n -> Words.a(n) + " " + motion.verb()).toList();
+  }
+
   /** Every answer a question can have: the closed vocabulary of a VQA classifier head. */
   public static List<String> answers() {
     List<String> out = new ArrayList<>(Words.COUNTS);

@@ -40,7 +40,7 @@ class VideoDecoderTest {
   @Test
   void gifFramesComeBackAsWritten() throws Exception {
     ShapesClip clip = clip();
-    Video v = VideoDecoder.read(VideoFiles.gif(clip, dir.resolve("clip.gif")));
+    Video v = VideoDecoder.read(VideoWriter.gif(ShapesClipSource.video(clip, "clip").frames(), 8, dir.resolve("clip.gif")));
     Video truth = ShapesClipSource.video(clip, "truth");
     assertEquals(clip.frameCount(), v.length());
     for (int f = 0; f < v.length(); f++) {
@@ -53,7 +53,7 @@ class VideoDecoderTest {
   @Test
   void mp4FramesComeBackAsWritten() throws Exception {
     ShapesClip clip = clip();
-    Path file = VideoFiles.mp4(clip, dir.resolve("clip.mp4"));
+    Path file = VideoWriter.mp4(ShapesClipSource.video(clip, "clip").frames(), 8, dir.resolve("clip.mp4"));
     Video v = VideoDecoder.read(file);
     Video truth = ShapesClipSource.video(clip, "truth");
     assertEquals(clip.frameCount(), v.length());
@@ -82,10 +82,10 @@ class VideoDecoderTest {
   @Test
   void corruptAndTruncatedVideosAreRefusedNamingTheFile() throws Exception {
     ShapesClip clip = clip();
-    byte[] mp4 = Files.readAllBytes(VideoFiles.mp4(clip, dir.resolve("good.mp4")));
+    byte[] mp4 = Files.readAllBytes(VideoWriter.mp4(ShapesClipSource.video(clip, "clip").frames(), 8, dir.resolve("good.mp4")));
     Path truncated = Files.write(dir.resolve("truncated.mp4"), Arrays.copyOf(mp4, mp4.length / 3));
     Path garbage = Files.write(dir.resolve("garbage.mp4"), "this is not a video at all".getBytes());
-    byte[] gif = Files.readAllBytes(VideoFiles.gif(clip, dir.resolve("good.gif")));
+    byte[] gif = Files.readAllBytes(VideoWriter.gif(ShapesClipSource.video(clip, "clip").frames(), 8, dir.resolve("good.gif")));
     Path cutGif = Files.write(dir.resolve("cut.gif"), Arrays.copyOf(gif, 40));
     Path empty = Files.write(dir.resolve("empty.gif"), new byte[0]);
     for (Path p : new Path[] {truncated, garbage, cutGif, empty}) {
