@@ -1,7 +1,6 @@
 package dev.vlt.objectives;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 
 /**
  * OmniVL's unified vision-language contrastive loss (UniVLC, after UniCL): like CLIP's symmetric InfoNCE, except that
@@ -20,12 +19,6 @@ public final class UniVlcLoss {
    * @param keys [B] int64: equal keys are positives of each other
    */
   public static LossTerms compute(NDArray visual, NDArray text, NDArray logitScale, NDArray keys) {
-    NDArray same = keys.expandDims(1).eq(keys.expandDims(0)).toType(DataType.FLOAT32, false);   // [B, B], symmetric
-    NDArray targets = same.div(same.sum(new int[] {1}, true));                                  // rows sum to 1
-    NDArray logitsPerVisual = visual.matMul(text.transpose()).mul(logitScale);                 // [B, B]
-    NDArray logitsPerText = text.matMul(visual.transpose()).mul(logitScale);
-    NDArray v2t = logitsPerVisual.logSoftmax(1).mul(targets).sum(new int[] {1}).mean().neg();
-    NDArray t2v = logitsPerText.logSoftmax(1).mul(targets).sum(new int[] {1}).mean().neg();
-    return LossTerms.of("univlc_loss", v2t.add(t2v).div(2));
+    return LossTerms.of("univlc_loss", UniclLoss.value(visual, text, logitScale, keys));  // UniCL's loss over images and clips
   }
 }

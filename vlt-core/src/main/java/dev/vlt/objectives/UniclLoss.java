@@ -17,8 +17,13 @@ public final class UniclLoss {
    * @param keys each sample's key id [B] (int64): equal ids are positives of each other
    */
   public static LossTerms compute(NDArray image, NDArray text, NDArray logitScale, NDArray keys) {
+    return LossTerms.of("unicl_loss", value(image, text, logitScale, keys));
+  }
+
+  /** The loss itself: symmetric soft InfoNCE whose targets spread uniformly over the columns sharing the row's key. */
+  public static NDArray value(NDArray image, NDArray text, NDArray logitScale, NDArray keys) {
     NDArray none = keys.getManager().create(new long[0]);
     NDArray targets = DistilledContrastiveLoss.targets(keys, none);  // [B, B]: uniform over the columns sharing the row's key
-    return LossTerms.of("unicl_loss", SoftContrastiveLoss.compute(image, text, logitScale, targets));
+    return SoftContrastiveLoss.compute(image, text, logitScale, targets);
   }
 }
