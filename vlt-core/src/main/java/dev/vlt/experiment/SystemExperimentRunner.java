@@ -142,12 +142,17 @@ public final class SystemExperimentRunner {
   }
 
   private static String setup(QuickstartSystem system, SystemExperimentSpec spec, TrainConfig cfg, double minutes) {
-    return String.format(Locale.ROOT, "**Setup.** System `%s`: %s. Every run trains the system's configuration (model `%s`, "
-        + "data `%s`, %d steps of batch %d, lr %s) with the changes listed under Configs; seeds %s. For a given seed every run "
-        + "reads the same data in the same order and draws its initial weights with that seed. Each trained model is scored by "
-        + "the system's own evaluation (that of `vlt quickstart --system %s`). Cells are mean ± sample standard deviation over "
-        + "the %d seeds.%s", system.name(), system.description(), cfg.model(), cfg.data().source(), cfg.steps(), cfg.batchSize(),
-        cfg.optim().lr(), spec.seeds(), system.name(), spec.seeds().size(), ExperimentReport.wallTime(minutes));
+    // The model named is the system's own; a run's model_cfg changes are listed under Configs (cfg.model() may be the
+    // path of a changed config written beside the report, which means nothing to a reader).
+    String model = system.trainConfig(spec.seeds().get(0), spec.steps()).model();
+    boolean changed = spec.runs().stream().anyMatch(r -> r.modelCfg() != null);
+    return String.format(Locale.ROOT, "**Setup.** System `%s` (its quickstart: %s). Every run trains the system's configuration "
+        + "(model `%s`%s, data `%s`, %d steps of batch %d, lr %s) with the changes listed under Configs; seeds %s. For a given "
+        + "seed every run reads the same data in the same order and draws its initial weights with that seed. Each trained "
+        + "model is scored by the system's own evaluation (that of `vlt quickstart --system %s`). Cells are mean ± sample "
+        + "standard deviation over the %d seeds.%s", system.name(), system.description(), model,
+        changed ? " with each run's model_cfg changes" : "", cfg.data().source(), cfg.steps(), cfg.batchSize(), cfg.optim().lr(),
+        spec.seeds(), system.name(), spec.seeds().size(), ExperimentReport.wallTime(minutes));
   }
 
   private static String columns(Map<String, Map<String, List<Double>>> baselines) {
