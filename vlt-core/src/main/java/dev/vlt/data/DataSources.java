@@ -14,7 +14,8 @@ import java.util.Locale;
 /**
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
  * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
- * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos) and
+ * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos; {@code shapes-clip-motions}
+ * the same clips labelled by their motion) and
  * {@code emoji-scenes[:train|val|test|unseen]} (generated sources mixed in turn with '+', e.g. {@code shapes+emoji-scenes};
  * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
@@ -48,9 +49,9 @@ public final class DataSources {
     return switch (name) {
       case ShapesWorld.NAME -> new ShapesSource(new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(options.imageSize())
           .withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split), options.epochSize(), options.offset());
-      case ShapesClipSource.NAME -> new ShapesClipSource(new ShapesWorld(ShapesWorldConfig.defaults()
+      case ShapesClipSource.NAME, ShapesClipSource.MOTIONS -> new ShapesClipSource(new ShapesWorld(ShapesWorldConfig.defaults()
           .withImageSize(options.imageSize()).withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split),
-          options.epochSize(), options.offset());
+          options.epochSize(), options.offset(), name.equals(ShapesClipSource.MOTIONS));
       case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
         String s = split == null ? "all" : split;
         yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
@@ -70,7 +71,8 @@ public final class DataSources {
   public static boolean isGenerated(String spec) {
     if (spec.contains("+")) return java.util.Arrays.stream(spec.split("\\+")).allMatch(p -> isGenerated(p.strip()));
     String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-    return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME) || name.equals(ShapesClipSource.NAME);
+    return name.equals(ShapesWorld.NAME) || name.equals(EmojiScenes.NAME) || name.equals(ShapesClipSource.NAME)
+        || name.equals(ShapesClipSource.MOTIONS);
   }
 
   /**

@@ -42,6 +42,8 @@ import java.util.function.Consumer;
  */
 final class OmniVlQuickstart implements QuickstartSystem {
   static final String MODEL = "omnivl-shapes-small";
+  /** UniVLC's mixture: video-text pairs, and the same world's clips as video-label data (labelled by their motion). */
+  static final String DATA = ShapesClipSource.NAME + "+" + ShapesClipSource.MOTIONS;
   static final int STEPS = 700;
   static final int BATCH = 32;
   static final int CLIPS = 600;
@@ -63,7 +65,7 @@ final class OmniVlQuickstart implements QuickstartSystem {
   @Override
   public TrainConfig trainConfig(long seed, Long steps) {
     long n = steps != null ? steps : STEPS;
-    ObjectNode c = new ObjectMapper().createObjectNode().put("model", MODEL).put("data", ShapesClipSource.NAME)
+    ObjectNode c = new ObjectMapper().createObjectNode().put("model", MODEL).put("data", DATA)
         .put("seed", seed).put("task", "univlc").put("captions", "first").put("crop_scale", 1.0).put("batch_size", BATCH)
         .put("steps", n).put("train_num_samples", BATCH * Math.max(1, n / 4)).put("lr", 1e-3)
         .put("warmup", Math.min(50, n / 10)).put("shapes_objects", 1);

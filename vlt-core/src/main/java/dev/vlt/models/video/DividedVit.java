@@ -47,7 +47,11 @@ public final class DividedVit extends Module {
     this.frames = frames;
     int w = image.width();
     embed = inline(VitEmbed.image(image.inChans(), w, image.imageSize(), image.patchSize(), image.classToken(), image.positions()));
-    timeEmbed = param("time_embed", Init.ZEROS, 1, frames, w);                    // TimeSformer: zeros
+    // From scratch: small random, like pos_embed. With time_embed and every temporal_fc at zero the clip is a bag of frames
+    // and stays one: temporal attention without time positions is permutation-equivariant, the frame average then
+    // invariant, so no first-order gradient tells time_embed or temporal_fc apart from their zero (measured: omnivl
+    // trained 700 steps from zeros embedded a clip and its reverse at cosine 0.999999). fromImage zeroes it (TimeSformer).
+    timeEmbed = param("time_embed", Init.normal(0.02), 1, frames, w);
     blocks = child("blocks", new ModuleList<>());
     QkvAttention.Bias bias = image.qkvBias() ? QkvAttention.Bias.QKV : QkvAttention.Bias.NONE;
     for (int i = 0; i < image.depth(); i++) {

@@ -98,6 +98,23 @@ class DividedVitTest {
     }
   }
 
+  @Test
+  void fromScratchTheFirstGradientAlreadySeesFrameOrder() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      DividedVit video = new DividedVit(image(m, "token", true).config(), 3);
+      video.initialize(m, 5);
+      NDArray clip = m.randomNormal(new Shape(2, 3, 3, 16, 16));
+      NDArray r = m.randomNormal(new Shape(2, 16));
+      float[] forward = gradients(video, clip, r).get("blocks.0.temporal_fc.weight");
+      for (Parameter p : video.namedParameters().values()) p.value().getGradient().subi(p.value().getGradient());
+      float[] reversed = gradients(video, clip.flip(2), r).get("blocks.0.temporal_fc.weight");
+      float most = 0;
+      for (int i = 0; i < forward.length; i++) most = Math.max(most, Math.abs(forward[i] - reversed[i]));
+      // with time_embed at zero both would be equal exactly (a bag of frames: reversal only permutes the sum's terms)
+      assertTrue(most > 1e-5, "temporal_fc's gradient differs for a clip and its reverse: " + most);
+    }
+  }
+
   private static Map<String, float[]> gradients(DividedVit video, NDArray clip, NDArray r) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       gc.backward(video.pooled(video.forwardFeatures(clip, Trace.NONE)).mul(r).sum());
