@@ -28,10 +28,9 @@ import java.util.SplittableRandom;
  * fused text tokens (BERT's 15 % masking: 80 % [MASK], 10 % a random token, 10 % unchanged), image-text matching with a
  * random other image of the batch swapped in for half the pairs (METER's ITM: no hard negatives, no contrastive loss),
  * and VQA as classification over the model's answer vocabulary (cross-entropy: a ShapesWorld question has one answer,
- * where METER's VQAv2 has soft scores from ten annotators) on every question of every sample: a VQA data set trains on
- * each (image, question) pair, and asking one question per image per step starved the answering of the rarer types (a
- * ShapesWorld scene has 7-10 questions; one draw asked a shape question of about one scene in six). The image tower runs
- * once per step and serves every pass. Optionally visual parsing's Masked Feature Regression ({@code mfr}, off by
+ * where METER's VQAv2 has soft scores from ten annotators) on every question of every sample, as a VQA data set trains
+ * on each (image, question) pair (a ShapesWorld scene has 7-10 questions; one drawn question per scene asked a shape
+ * question of about one scene in six). The image tower runs once per step and serves every pass. Optionally visual parsing's Masked Feature Regression ({@code mfr}, off by
  * default). Terms are weighted by the run's {@code loss_weights} ({@code itm}, {@code mlm}, {@code vqa} 1 each by
  * default, {@code mfr} 0); a term of weight 0 is not computed.
  */
