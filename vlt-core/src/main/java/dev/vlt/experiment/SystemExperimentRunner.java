@@ -83,6 +83,7 @@ public final class SystemExperimentRunner {
           baselines.computeIfAbsent(f.name(), k -> new LinkedHashMap<>()).computeIfAbsent(f.baselineName(), k -> new ArrayList<>())
               .add(f.baseline());
         }
+        metrics.putAll(e.measures());
         log.accept("  " + metrics);
         results.add(new RunResult(run.name(), seed, params, speed, loss, metrics, null));
         if (!saveModels) Checkpoints.deleteTree(dir.resolve(TrainRun.MODEL));

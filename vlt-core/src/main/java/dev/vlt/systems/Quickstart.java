@@ -69,6 +69,11 @@ public final class Quickstart {
       all &= f.aboveBaseline();
     }
     root.put("all_above_baseline", all);
+    ObjectNode measures = root.putObject("measures");
+    e.measures().forEach((k, v) -> {
+      if (Double.isFinite(v)) measures.put(k, v);
+      else measures.putNull(k);                                     // not defined for this model (NaN is not JSON)
+    });
     ArrayNode notes = root.putArray("notes");
     e.notes().forEach(notes::add);
     Files.writeString(file, json.writeValueAsString(root) + "\n");

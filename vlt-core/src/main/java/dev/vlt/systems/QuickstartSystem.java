@@ -4,6 +4,7 @@ import dev.vlt.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +40,17 @@ public interface QuickstartSystem {
     }
   }
 
-  /** What the evaluation measured and wrote. */
-  record Evaluation(List<Figure> figures, List<String> notes, Path report) {}
+  /**
+   * What the evaluation measured and wrote. {@code measures} are further numbers without a baseline or a better direction
+   * (e.g. an analysis per layer, by name); experiments report them beside the figures.
+   */
+  record Evaluation(List<Figure> figures, List<String> notes, Path report, Map<String, Double> measures) {
+    public Evaluation {
+      measures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(measures));
+    }
+
+    public Evaluation(List<Figure> figures, List<String> notes, Path report) {
+      this(figures, notes, report, Map.of());
+    }
+  }
 }

@@ -9,7 +9,9 @@ import dev.vlt.data.Question;
 import dev.vlt.data.Sample;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.meter.MeterOutput;
+import dev.vlt.nn.CorrelatedMasking;
 import dev.vlt.objectives.LossTerms;
+import dev.vlt.objectives.MaskedFeatureLoss;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Ops;
 import dev.vlt.tokenize.Tokenizer;
@@ -26,31 +28,45 @@ import java.util.SplittableRandom;
  * fused text tokens (BERT's 15 % masking: 80 % [MASK], 10 % a random token, 10 % unchanged), image-text matching with a
  * random other image of the batch swapped in for half the pairs (METER's ITM: no hard negatives, no contrastive loss),
  * and VQA as classification over the model's answer vocabulary (cross-entropy: a ShapesWorld question has one answer,
- * where METER's VQAv2 has soft scores from ten annotators). The image tower runs once per step and serves all three
- * passes. Terms are weighted by the run's {@code loss_weights} ({@code itm}, {@code mlm}, {@code vqa}; 1 each by
- * default); a term of weight 0 is not computed.
+ * where METER's VQAv2 has soft scores from ten annotators) on every question of every sample, as a VQA data set trains
+ * on each (image, question) pair (a ShapesWorld scene has 7-10 questions; one drawn question per scene asked a shape
+ * question of about one scene in six). The image tower runs once per step and serves every pass. Optionally visual parsing's Masked Feature Regression ({@code mfr}, off by
+ * default). Terms are weighted by the run's {@code loss_weights} ({@code itm}, {@code mlm}, {@code vqa} 1 each by
+ * default, {@code mfr} 0); a term of weight 0 is not computed.
  */
 public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs> {
   /** BERT's masking rate. */
   public static final double MASK_PROB = 0.15;
-  public static final List<String> TERMS = List.of("itm", "mlm", "vqa");
+  public static final List<String> TERMS = List.of("itm", "mlm", "vqa", "mfr");
+  /**
+   * Masked Feature Regression's masking (visual parsing, Xue et al. 2021; off unless {@code mfr} has a weight): a quarter
+   * of the patch tokens, in groups of 4 correlated tokens (about one small shape at patch 8 on 64 px).
+   */
+  public static final CorrelatedMasking MFR_MASKING = new CorrelatedMasking(0.25, 4);
 
   /**
    * @param caption the captions [B, L] and {@code captionAtts}; @param masked the captions with MLM's replacements
    * @param mlmRows the flat positions (b·L + t) of the masked tokens [K] and {@code mlmLabels} their true ids [K]
    * @param itmImages for pair b, the image row it is shown [B]; {@code itmLabels} 1 where that is its own image
-   * @param question the questions [B, Lq] and {@code questionAtts}; {@code answers} their answer indices [B]
+   * @param question every question of every sample [R, Lq] (R = their number) and {@code questionAtts};
+   *     {@code questionImages} [R] the image row each is about; {@code answers} their answer indices [R]
+   * @param mfrSeeds per sample, the seed of its MFR groups (null when MFR is off)
    */
   public record Inputs(NDArray images, NDArray caption, NDArray captionAtts, NDArray masked, NDArray mlmRows,
-      NDArray mlmLabels, NDArray itmImages, NDArray itmLabels, NDArray question, NDArray questionAtts, NDArray answers) {}
+      NDArray mlmLabels, NDArray itmImages, NDArray itmLabels, NDArray question, NDArray questionAtts, NDArray questionImages,
+      NDArray answers, long[] mfrSeeds) {}
 
-  /** Each term's logits and labels (null when its weight is 0). */
+  /**
+   * Each term's logits and labels (null when its weight is 0); for MFR the predicted and the encoder's features of every
+   * patch token [B, N, Wv] and the mask [B, N].
+   */
   public record Outputs(NDArray itmLogits, NDArray itmLabels, NDArray mlmLogits, NDArray mlmLabels, NDArray vqaLogits,
-      NDArray vqaLabels) implements StepOutput<Outputs> {
+      NDArray vqaLabels, NDArray mfrPredicted, NDArray mfrTarget, NDArray mfrMask) implements StepOutput<Outputs> {
     @Override
     public Outputs joined(List<Outputs> parts) {
       return new Outputs(rows(parts, Outputs::itmLogits), rows(parts, Outputs::itmLabels), rows(parts, Outputs::mlmLogits),
-          rows(parts, Outputs::mlmLabels), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels));
+          rows(parts, Outputs::mlmLabels), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels),
+          rows(parts, Outputs::mfrPredicted), rows(parts, Outputs::mfrTarget), rows(parts, Outputs::mfrMask));
     }
 
     private static NDArray rows(List<Outputs> parts, java.util.function.Function<Outputs, NDArray> f) {
@@ -70,6 +86,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
   private final double itmWeight;
   private final double mlmWeight;
   private final double vqaWeight;
+  private final double mfrWeight;
 
   public MeterTask(Meter model, Tokenizer tokenizer, Map<String, Double> lossWeights, long seed, ModelWriter writer) {
     for (String k : lossWeights.keySet()) {
@@ -78,7 +95,12 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     this.itmWeight = lossWeights.getOrDefault("itm", 1.0);
     this.mlmWeight = lossWeights.getOrDefault("mlm", 1.0);
     this.vqaWeight = lossWeights.getOrDefault("vqa", 1.0);
-    if (itmWeight + mlmWeight + vqaWeight == 0) throw new IllegalArgumentException("--loss-weight: every METER term is 0");
+    this.mfrWeight = lossWeights.getOrDefault("mfr", 0.0);
+    if (itmWeight + mlmWeight + vqaWeight + mfrWeight == 0) throw new IllegalArgumentException("--loss-weight: every METER term is 0");
+    if (mfrWeight > 0 && !model.config().mfr()) {
+      throw new IllegalArgumentException("--loss-weight mfr: the model has no MFR head; set \"mfr\": true in its model_cfg "
+          + "(merged or co-attention fusion)");
+    }
     if (tokenizer.vocabSize() > model.config().maskTokenId() && model.config().maskTokenId() == model.config().text().vocabSize() - 1) {
       throw new IllegalArgumentException("the tokenizer writes " + tokenizer.vocabSize() + " ids, so METER's [MASK] id "
           + model.config().maskTokenId() + " would collide with a real token");
@@ -105,8 +127,10 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     List<Long> labels = new ArrayList<>();
     long[] itmImages = new long[b];
     long[] itmLabels = new long[b];
+    long[] mfrSeeds = mfrWeight > 0 ? new long[b] : null;
     for (int i = 0; i < b; i++) {
       SplittableRandom rng = new SplittableRandom(SplitMix.mix(seed, batch.samples().get(i).id().hashCode()));
+      if (mfrSeeds != null) mfrSeeds[i] = SplitMix.mix(seed ^ 0x3F2A_11E5L, batch.samples().get(i).id().hashCode());
       masked[i] = mask(caption[i], pad, rng, i * (long) l, rows, labels);
       boolean swap = b > 1 && rng.nextBoolean();
       itmImages[i] = swap ? (i + 1 + rng.nextInt(b - 1)) % b : i;
@@ -121,24 +145,31 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     Inputs in = new Inputs(batch.images(), captionIds, captionIds.neq(pad).toType(DataType.INT64, false), manager.create(masked),
         manager.create(rows.stream().mapToLong(Long::longValue).toArray()),
         manager.create(labels.stream().mapToLong(Long::longValue).toArray()), manager.create(itmImages),
-        manager.create(itmLabels), null, null, null);
+        manager.create(itmLabels), null, null, null, null, mfrSeeds);
     if (vqaWeight == 0) return in;
-    List<String> questions = new ArrayList<>(b);
-    long[] answers = new long[b];
+    List<String> questions = new ArrayList<>();
+    List<Long> answers = new ArrayList<>();
+    List<Long> questionImages = new ArrayList<>();
     List<String> vocabulary = model.config().answers();
     for (int i = 0; i < b; i++) {
       Sample s = batch.samples().get(i);
-      Question q = SampleQuestions.pick(s, seed);
-      questions.add(q.text());
-      answers[i] = vocabulary.indexOf(q.answer());
-      if (answers[i] < 0) {
-        throw new IllegalArgumentException(s.location() + ": the answer '" + q.answer() + "' is not among the model's "
-            + vocabulary.size() + " answers");
+      if (s.questions().isEmpty()) SampleQuestions.pick(s, seed);                     // the error naming the sample
+      for (Question q : s.questions()) {
+        int answer = vocabulary.indexOf(q.answer());
+        if (answer < 0) {
+          throw new IllegalArgumentException(s.location() + ": the answer '" + q.answer() + "' is not among the model's "
+              + vocabulary.size() + " answers");
+        }
+        questions.add(q.text());
+        answers.add((long) answer);
+        questionImages.add((long) i);
       }
     }
     NDArray q = manager.create(SampleQuestions.trim(tokenizer.tokenize(questions), pad));
     return new Inputs(in.images(), in.caption(), in.captionAtts(), in.masked(), in.mlmRows(), in.mlmLabels(), in.itmImages(),
-        in.itmLabels(), q, q.neq(pad).toType(DataType.INT64, false), manager.create(answers));
+        in.itmLabels(), q, q.neq(pad).toType(DataType.INT64, false),
+        manager.create(questionImages.stream().mapToLong(Long::longValue).toArray()),
+        manager.create(answers.stream().mapToLong(Long::longValue).toArray()), mfrSeeds);
   }
 
   /** BERT's masking of one row's content tokens (not the first, the last real one, or padding); records rows and labels. */
@@ -160,7 +191,8 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
 
   @Override
   public Outputs forward(Inputs in) {
-    NDArray image = model.encodeImage(in.images());                                   // [B, 1+N, H], once for every pass
+    NDArray features = model.visualFeatures(in.images());                             // [B, 1+N, Wv]
+    NDArray image = model.projectImage(features);                                     // [B, 1+N, H], once for every pass
     NDArray mlmLogits = null;
     if (mlmWeight > 0) {
       MeterOutput out = model.fuse(model.encodeText(in.masked(), in.captionAtts()), in.captionAtts(), image);
@@ -175,10 +207,24 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     }
     NDArray vqaLogits = null;
     if (vqaWeight > 0) {
-      vqaLogits = model.vqaLogits(model.fuse(model.encodeText(in.question(), in.questionAtts()), in.questionAtts(), image).cls());
+      NDArray asked = image.get(new NDIndex("{}", in.questionImages()));              // [R, 1+N, H]: each question's image
+      vqaLogits = model.vqaLogits(model.fuse(model.encodeText(in.question(), in.questionAtts()), in.questionAtts(), asked).cls());
+    }
+    NDArray mfrPredicted = null;
+    NDArray mfrTarget = null;
+    NDArray mfrMask = null;
+    if (mfrWeight > 0) {
+      mfrTarget = features.get(new NDIndex(":, 1:"));                                 // [B, N, Wv], the patch tokens
+      SplittableRandom[] rngs = new SplittableRandom[in.mfrSeeds().length];
+      for (int i = 0; i < rngs.length; i++) rngs[i] = new SplittableRandom(in.mfrSeeds()[i]);
+      mfrMask = MFR_MASKING.mask(mfrTarget.stopGradient(), rngs);                     // [B, N]
+      NDArray masked = model.projectImage(model.visualFeaturesMasked(in.images(), mfrMask));
+      MeterOutput out = model.fuse(model.encodeText(in.caption(), in.captionAtts()), in.captionAtts(), masked);
+      mfrPredicted = model.mfrPrediction(out.image().get(new NDIndex(":, 1:")));     // [B, N, Wv]
     }
     return new Outputs(itmLogits, itmLogits == null ? null : in.itmLabels(), mlmLogits,
-        mlmLogits == null ? null : in.mlmLabels(), vqaLogits, vqaLogits == null ? null : in.answers());
+        mlmLogits == null ? null : in.mlmLabels(), vqaLogits, vqaLogits == null ? null : in.answers(), mfrPredicted, mfrTarget,
+        mfrMask);
   }
 
   @Override
@@ -187,6 +233,9 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     if (o.itmLogits() != null) terms.put("itm_loss", Ops.mul(Ops.crossEntropy(o.itmLogits(), o.itmLabels()), itmWeight));
     if (o.mlmLogits() != null) terms.put("mlm_loss", Ops.mul(Ops.crossEntropy(o.mlmLogits(), o.mlmLabels()), mlmWeight));
     if (o.vqaLogits() != null) terms.put("vqa_loss", Ops.mul(Ops.crossEntropy(o.vqaLogits(), o.vqaLabels()), vqaWeight));
+    if (o.mfrPredicted() != null) {
+      terms.put("mfr_loss", Ops.mul(MaskedFeatureLoss.value(o.mfrPredicted(), o.mfrTarget(), o.mfrMask()), mfrWeight));
+    }
     return new LossTerms(terms);
   }
 

@@ -59,14 +59,17 @@ class SystemExperimentRunnerTest {
         captions.add(s.captions().get(0));
       }
       double cos = 0;
+      double first = 0;
       try (Embedder e = Embedder.open(model.toString(), null)) {
         float[][] a = e.embedImages(images);
         float[][] b = e.embedTexts(captions);
         for (int i = 0; i < 8; i++) for (int d = 0; d < a[i].length; d++) cos += a[i][d] * b[i][d] / 8;
+        first = a[0][0];
       }
       Files.createDirectories(out);
       Path report = Files.writeString(out.resolve("report.html"), "<p>" + cos + "</p>");
-      return new Evaluation(List.of(new Figure("matched cos", cos, "untrained", -1)), List.of(), report);
+      return new Evaluation(List.of(new Figure("matched cos", cos, "untrained", -1)), List.of(), report,
+          java.util.Map.of("feature 0", first));
     }
   }
 
@@ -95,6 +98,7 @@ class SystemExperimentRunnerTest {
     for (JsonNode r : results.get("runs")) {
       assertEquals(3, r.get("loss").size(), "the budget's steps");
       assertTrue(Double.isFinite(r.at("/metrics/matched cos").asDouble()));
+      assertTrue(r.at("/metrics/feature 0").isNumber(), "a measure without a baseline is reported too: " + r);
     }
     JsonNode narrowCfg = new ObjectMapper().readTree(out.resolve("configs/narrow.json").toFile());
     assertEquals(1, narrowCfg.at("/model_cfg/vision_cfg/layers").asInt(), "a nested change keeps the other keys");
@@ -106,6 +110,7 @@ class SystemExperimentRunnerTest {
     String md = Files.readString(w.markdown());
     assertTrue(md.contains("## Paired differences against narrow"), md);
     assertTrue(md.contains("| wide | matched cos |") && md.contains("| slow | matched cos |"), md);
+    assertTrue(md.contains("| wide | feature 0 "), "measures are compared seed by seed too: " + md);
     assertTrue(md.contains("untrained -1.000"), "the system's baselines are stated: " + md);
     assertTrue(!Files.exists(out.resolve("runs/wide-seed0/model")), "models are kept only when asked");
     assertTrue(Files.isRegularFile(out.resolve("runs/wide-seed0/eval/report.html")));

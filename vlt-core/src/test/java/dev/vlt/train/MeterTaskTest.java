@@ -84,10 +84,16 @@ class MeterTaskTest {
         }
         assertTrue(swapped > 0 && swapped < shown.length, "some pairs, not all, see another image: " + swapped);
         long[] answers = in.answers().toLongArray();
-        for (int i = 0; i < answers.length; i++) {
-          Question q = SampleQuestions.pick(batch.samples().get(i), 7);
-          assertEquals(q.answer(), TINY.answers().get((int) answers[i]));
+        long[] asked = in.questionImages().toLongArray();
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+          for (Question q : batch.samples().get(i).questions()) {
+            assertEquals(i, asked[row], "every question of sample " + i + ", in order, is about its image");
+            assertEquals(q.answer(), TINY.answers().get((int) answers[row++]));
+          }
         }
+        assertEquals(answers.length, row, "no other questions");
+        assertEquals(row, in.question().getShape().get(0));
         meter.train(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           LossTerms loss = task.loss(task.forward(in));
@@ -96,6 +102,51 @@ class MeterTaskTest {
           gc.backward(loss.total());
         }
         GradCheck.assertEveryParameterLearns(meter);
+      }
+    }
+  }
+
+  /** MFR as an optional fourth term: it needs the model's head, adds mfr_loss, and the head and the towers learn from it. */
+  @Test
+  void maskedFeatureRegressionIsAnOptionalTermWithItsOwnHead(@TempDir Path tmp) {
+    ShapesSource source = new ShapesSource(new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(32).withObjects(1, 2)),
+        Split.TRAIN, 64, 0);
+    Tokenizer tok = RunTokenizer.loadOrTrain(tmp, source, ShapesWorld.answers(), TINY.tokenizerSpec());
+    MeterConfig withHead = new MeterConfig(TINY.vision(), TINY.text(), TINY.fusion(), TINY.fusionCfg(), TINY.answers(),
+        TINY.maskTokenId(), true);
+    assertEquals(withHead, MeterConfig.fromJson(withHead.toJson(new com.fasterxml.jackson.databind.ObjectMapper())));
+    try (NDManager m = NDManager.newBaseManager()) {
+      Meter plain = TINY.create();
+      plain.initialize(m, 1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new MeterTask(plain, tok, Map.of("mfr", 1.0), 7, ModelWriter.NONE));
+      assertTrue(e.getMessage().contains("\"mfr\": true"), e.getMessage());
+      assertFalse(plain.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("mfr_score")), "no head unless configured");
+      Meter meter = withHead.create();
+      meter.initialize(m, 1);
+      assertTrue(meter.namedParameters().containsKey("mfr_score.weight"));
+      // MFR alone: every parameter it reaches learns, the head included
+      MeterTask task = new MeterTask(meter, tok, Map.of("mfr", 1.0, "itm", 0.0, "mlm", 0.0, "vqa", 0.0), 7, ModelWriter.NONE);
+      Loader loader = new Loader(source, new EvalTransform(PreprocessConfig.openai(32)), LoaderConfig.train(8, 0).withThreads(1),
+          SkipReport.quiet(), tok::tokenize);
+      try (Loader.Run run = loader.open(m)) {
+        MeterTask.Inputs in = task.collate(run.next(), m);
+        meter.train(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          MeterTask.Outputs out = task.forward(in);
+          float[] mask = out.mfrMask().toFloatArray();
+          float masked = 0;
+          for (float v : mask) masked += v;
+          long n = out.mfrMask().getShape().get(1);
+          assertEquals(8 * MeterTask.MFR_MASKING.count((int) n), masked, 0, "a quarter of each image's patch tokens");
+          LossTerms loss = task.loss(out);
+          assertEquals(List.of("mfr_loss"), List.copyOf(loss.values().keySet()));
+          assertTrue(loss.values().get("mfr_loss") > 0, loss.values().toString());
+          gc.backward(loss.total());
+        }
+        assertTrue(meter.namedParameters().get("mfr_score.weight").value().getGradient().abs().sum().getFloat() > 0);
+        assertTrue(meter.namedParameters().get("vit_model.patch_embed.proj.weight").value().getGradient().abs().sum()
+            .getFloat() > 0, "the visual encoder learns from MFR through the masked pass");
       }
     }
   }

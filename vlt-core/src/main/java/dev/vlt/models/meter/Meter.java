@@ -14,6 +14,7 @@ import dev.vlt.models.vit.Vit;
 import dev.vlt.nn.Embedding;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.Linear;
+import dev.vlt.nn.VitEmbed;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
@@ -43,6 +44,7 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
   private final ItmHead itm;
   private final VqaClassifier vqa;
   private final BertPredictionHead mlm;
+  private final Linear mfr;
 
   public Meter(MeterConfig cfg) {
     this.cfg = cfg;
@@ -60,6 +62,8 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
     vqa = child("vqa_classifier", new VqaClassifier(2 * h, cfg.answers().size()));
     mlm = child("mlm_score", new BertPredictionHead(new PredictionHeadConfig(h, cfg.text().vocabSize(),
         cfg.fusionCfg().layerNormEps())));
+    // visual parsing's MFR: fused image tokens (H) → the visual encoder's features (its width), only when configured
+    mfr = cfg.mfr() ? child("mfr_score", new Linear(h, cfg.vision().width())) : null;
   }
 
   /** METER's Pooler: tanh(dense(x[:, 0])). */
@@ -107,8 +111,36 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
 
   /** images [B, 3, S, S] → the image tokens at the fusion width, type-tagged [B, 1+N, H]. */
   public NDArray encodeImage(NDArray images) {
-    NDArray x = vit.forwardFeatures(images, Trace.NONE);                            // [B, 1+N, Wv], after the ViT's norm
-    return imageTransform.forward(x).add(tokenTypes.weight().value().get(new NDIndex("1")));
+    return projectImage(visualFeatures(images));
+  }
+
+  /** images [B, 3, S, S] → the visual encoder's output features [B, 1+N, Wv], after the ViT's norm. */
+  public NDArray visualFeatures(NDArray images) {
+    return vit.forwardFeatures(images, Trace.NONE);
+  }
+
+  /**
+   * The visual encoder's features of images whose masked patches (mask [B, N], 1 = masked) enter it as their position
+   * alone, the patch content removed → [B, 1+N, Wv]: what Masked Feature Regression fuses and recovers from.
+   */
+  public NDArray visualFeaturesMasked(NDArray images, NDArray mask) {
+    VitEmbed embed = vit.embed();
+    NDArray patches = embed.patches(images, Trace.NONE);                            // [B, N, Wv], positions added
+    NDArray positions = embed.positions(patches).get(new NDIndex(":, {}:", embed.prefixTokens()));   // [1, N, Wv]
+    NDArray m = mask.expandDims(2);                                                 // [B, N, 1]
+    NDArray kept = patches.mul(m.neg().add(1)).add(positions.mul(m));
+    return vit.encode(embed.prependClass(kept), Trace.NONE);
+  }
+
+  /** Visual features [B, 1+N, Wv] → the image tokens at the fusion width, type-tagged [B, 1+N, H]. */
+  public NDArray projectImage(NDArray features) {
+    return imageTransform.forward(features).add(tokenTypes.weight().value().get(new NDIndex("1")));
+  }
+
+  /** Fused image tokens [..., H] → predicted visual features [..., Wv] (Masked Feature Regression's head). */
+  public NDArray mfrPrediction(NDArray fusedImage) {
+    if (mfr == null) throw new IllegalStateException("this METER has no MFR head: set \"mfr\": true in its model_cfg");
+    return mfr.forward(fusedImage);
   }
 
   /** ids and atts [B, L] → the text tokens at the fusion width, type-tagged [B, L, H]. */

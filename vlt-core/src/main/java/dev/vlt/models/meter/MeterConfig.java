@@ -25,9 +25,11 @@ import java.util.Locale;
  *
  * @param maskTokenId the id that replaces masked text tokens (MLM): by default the last id of the text vocabulary, which
  *     the tokenizer then never produces
+ * @param mfr whether the model has visual parsing's Masked Feature Regression head {@code mfr_score} ({@code "mfr": true};
+ *     default false, so folders without it load unchanged)
  */
 public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fusion, FusionConfig fusionCfg,
-    List<String> answers, int maskTokenId) implements ModelConfig {
+    List<String> answers, int maskTokenId, boolean mfr) implements ModelConfig {
   public static final String ARCH = "meter";
 
   public MeterConfig {
@@ -42,6 +44,9 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
       throw error("mask_token_id", maskTokenId + " is not an id of the text vocabulary of " + text.vocabSize());
     }
     if (maskTokenId == text.padId()) throw error("mask_token_id", "must differ from the padding id " + text.padId());
+    if (mfr && fusion == Fusion.Kind.CROSS_ATTENTION) {
+      throw error("mfr", "needs a fusion that updates the image tokens (merged or co-attention); cross-attention only reads them");
+    }
   }
 
   public int hiddenSize() {
@@ -62,13 +67,14 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
       answers.add(n.asText());
     }
     int mask = r.getInt("mask_token_id", text.vocabSize() - 1);
+    boolean mfr = r.getBool("mfr", false);
     r.finish();
-    return new MeterConfig(vision, text, kind, fusion, answers, mask);
+    return new MeterConfig(vision, text, kind, fusion, answers, mask, mfr);
   }
 
   /** The same model with another fusion kind (an experiment's arm). */
   public MeterConfig withFusion(Fusion.Kind kind) {
-    return new MeterConfig(vision, text, kind, fusionCfg, answers, maskTokenId);
+    return new MeterConfig(vision, text, kind, fusionCfg, answers, maskTokenId, mfr);
   }
 
   @Override
@@ -90,6 +96,7 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
     fusionCfg.write(o.putObject("fusion_cfg"));
     answers.forEach(o.putArray("answers")::add);
     if (maskTokenId != text.vocabSize() - 1) o.put("mask_token_id", maskTokenId);
+    if (mfr) o.put("mfr", true);
     return o;
   }
 
