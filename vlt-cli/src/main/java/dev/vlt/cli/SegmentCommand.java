@@ -46,7 +46,7 @@ public final class SegmentCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--threshold", paramLabel = "T",
-      description = "Patch-text cosine below which a pixel is background (default: the model's own, chosen on validation data; none for a model without one).")
+      description = "Patch-text cosine, above the label's mean over the image, below which a pixel is background (default: the model's own, chosen on validation data; none for a model without one).")
   Double threshold;
 
   @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files.")

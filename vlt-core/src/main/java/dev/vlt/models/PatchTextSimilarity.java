@@ -21,8 +21,8 @@ public interface PatchTextSimilarity extends TextEmbedding {
   int patchGrid();
 
   /**
-   * The patch-text cosine below which a pixel is background when a command is given no threshold: −∞ (every pixel gets
-   * its best label) unless the model records one chosen on validation data.
+   * The patch-text cosine, relative to the label's mean over the image, below which a pixel is background when a command
+   * is given no threshold: −∞ (every pixel gets its best label) unless the model records one chosen on validation data.
    */
   default double backgroundThreshold() {
     return Double.NEGATIVE_INFINITY;

@@ -43,4 +43,30 @@ class SegmenterTest {
     assertEquals(0.8f, s[1][2], 1e-7);
     assertEquals(0f, s[1][0], 1e-7);
   }
+
+  @Test
+  void relativeScoresSubtractEachLabelsMeanOverTheImage() {
+    float[][] patches = {{1, 0}, {0, 1}, {0.6f, 0.8f}, {0, 1}};
+    float[][] labels = {{1, 0}, {0, 1}};
+    float[][] s = Segmenter.relativeScores(patches, labels);
+    // label 0's cosines 1, 0, 0.6, 0 (mean 0.4); label 1's 0, 1, 0.8, 1 (mean 0.7)
+    assertEquals(0.6f, s[0][0], 1e-6);
+    assertEquals(-0.4f, s[0][1], 1e-6);
+    assertEquals(0.2f, s[0][2], 1e-6);
+    assertEquals(-0.7f, s[1][0], 1e-6);
+    assertEquals(0.3f, s[1][3], 1e-6);
+  }
+
+  @Test
+  void theLabelIsTheBestCosineAndBackgroundIsWhereNoLabelStandsOutFromItsImageMean() {
+    float[][] patches = {{1, 0}, {1, 0}, {0.6f, 0.8f}, {1, 0}};
+    float[][] labels = {{0.6f, 0.8f}, {0, 1}};
+    // cosines: label 0 is 0.6 on the backdrop and 1.0 on patch 2 (0.3 above its mean 0.7), label 1 is 0 and 0.8 (0.6
+    // above its mean 0.2): patch 2 is an object, and label 0, the better cosine, names it
+    LabelMap m = Segmenter.labelMap(Segmenter.scores(patches, labels), Segmenter.relativeScores(patches, labels), 2, 2, 2, 0.1);
+    assertEquals(0, m.at(0, 0), "backdrop: 0.6 is label 0's best cosine, but only 0.1 below its image mean");
+    assertEquals(1, m.at(0, 1), "patch 2 (row 1, column 0)");
+    LabelMap strict = Segmenter.labelMap(Segmenter.scores(patches, labels), Segmenter.relativeScores(patches, labels), 2, 2, 2, 0.7);
+    assertEquals(0, strict.at(0, 1), "no label stands out by 0.7");
+  }
 }

@@ -26,6 +26,11 @@ public record SegmentationMetrics(int images, long pixels, double miou, double p
     return h;
   }
 
+  /** The mIoU counting background as one more class, as PASCAL VOC counts it. */
+  public double miouWithBackground() {
+    return (miou * classesPresent + backgroundIou) / (classesPresent + 1);
+  }
+
   /** Counts intersections and unions image by image. */
   public static final class Accumulator {
     private final List<String> classes;

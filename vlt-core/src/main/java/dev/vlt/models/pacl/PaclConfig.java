@@ -15,10 +15,10 @@ import java.util.Locale;
 
 /**
  * PACL: a CLIP in open_clip's {@code model_cfg} schema plus {@code pacl_cfg}, the patch embedder's hidden width and,
- * once chosen on validation data, the cosine below which a pixel is background.
+ * once chosen on validation data, the relative cosine below which a pixel is background.
  *
  * @param hidden the width of the embedder's two-layer MLP branch
- * @param backgroundThreshold the patch-text cosine below which {@code vlt segment} calls a pixel background by default;
+ * @param backgroundThreshold the patch-text cosine above the label's image mean ({@code Segmenter.relativeScores}) below which {@code vlt segment} calls a pixel background by default;
  *     −∞ when none has been chosen (every pixel gets its best label)
  */
 public record PaclConfig(ClipConfig clip, int hidden, double backgroundThreshold) implements ModelConfig {
@@ -64,7 +64,7 @@ public record PaclConfig(ClipConfig clip, int hidden, double backgroundThreshold
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "PACL: patch embedder (linear + MLP %d -> %d -> %d) on the patch tokens, compared with the text embedding%s",
         clip.vision().width(), hidden, clip.embedDim(),
-        Double.isInfinite(backgroundThreshold) ? "" : String.format(Locale.ROOT, "; background below cosine %.3f", backgroundThreshold)));
+        Double.isInfinite(backgroundThreshold) ? "" : String.format(Locale.ROOT, "; background below relative cosine %.3f", backgroundThreshold)));
     out.addAll(clip.summary());
     return out;
   }

@@ -23,6 +23,7 @@ class SegmentationMetricsTest {
     assertEquals(2, m.classesPresent());
     assertEquals(6.0 / 8, m.pixelAccuracy(), 1e-12);
     assertEquals(3.0 / 4, m.backgroundIou(), 1e-12);  // I 3, U 4 + 3 - 3
+    assertEquals((1.0 / 3 + 2.0 / 3 + 3.0 / 4) / 3, m.miouWithBackground(), 1e-12);  // VOC's count: background a class
     assertThrows(IllegalArgumentException.class, () -> acc.add(new int[] {4}, new int[] {0}));
   }
 
