@@ -56,7 +56,7 @@ import java.util.function.Consumer;
 final class IndigoQuickstart implements QuickstartSystem {
   static final String CLIP_MODEL = "shapes-small";
   static final int CLIP_STEPS = 300;
-  static final long STEPS = 120;
+  static final long STEPS = 200;
   static final int BATCH = 64;
   static final String CLIP_DIR = "clip";
   private static final ObjectMapper JSON = new ObjectMapper();
