@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = {"Zero-shot classification: each image's probability for each label, softmax(exp(logit_scale) · image · label).",
-        "Labels are encoded as given, or through a prompt template set (--templates) averaged per label as CLIP does."})
+        "Labels are encoded as given, or through a prompt template set (--templates) averaged per label as CLIP does.",
+        "A model with a trained classification head (INDIGO) uses its head: the labels must be its classes (all, or some:",
+        "its probabilities renormalised over those)."})
 public final class ClassifyCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
   @Mixin ThreadsOption threads;
@@ -49,6 +51,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     threads.apply();
     List<Query> todo = queries != null ? readQueries() : fromArguments();
     try (Embedder e = modelOptions.open()) {
+      dev.vlt.models.ImageClassifier head = headOf(e, todo, templates);
       List<Path> paths = new ArrayList<>();
       List<Embedder.Visual> visuals = new ArrayList<>();
       List<List<String>> labelsOf = new ArrayList<>();
@@ -64,6 +67,16 @@ public final class ClassifyCommand implements Callable<Integer> {
         labelsOf.add(q.labels());
       }
       if (visuals.isEmpty()) return 1;  // every file was skipped, each with its own line; nothing to classify
+      if (head != null) {
+        List<dev.vlt.data.image.Raster8> rasters = new ArrayList<>();
+        for (int i = 0; i < visuals.size(); i++) {
+          if (visuals.get(i).video() != null) throw new IllegalArgumentException(paths.get(i) + ": this model's head classifies images, not videos");
+          rasters.add(visuals.get(i).image());
+        }
+        float[][] probs = e.classify(rasters);
+        for (int i = 0; i < probs.length; i++) print(paths.get(i), labelsOf.get(i), headProbabilities(head, probs[i], labelsOf.get(i)));
+        return failed == 0 ? 0 : 1;
+      }
       float[][] img = e.embedVisuals(visuals);
       Map<List<String>, float[][]> classifiers = new LinkedHashMap<>();
       float scale = e.logitScale();
@@ -71,31 +84,67 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<String> names = labelsOf.get(i);
         float[][] classifier = classifiers.computeIfAbsent(names, n -> classifier(e, n));
         double[] p = dev.vlt.eval.Vectors.softmax(ZeroShot.logits(new float[][] {img[i]}, classifier, scale))[0];
-        Integer[] order = new Integer[names.size()];
-        for (int k = 0; k < order.length; k++) order[k] = k;
-        Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -p[k]).thenComparingInt(k -> k));
-        String path = paths.get(i).toString();
-        if (json) {
-          List<Map<String, Object>> ls = new ArrayList<>();
-          for (int k : order) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("label", names.get(k));
-            entry.put("prob", p[k]);
-            ls.add(entry);
-          }
-          Map<String, Object> line = new LinkedHashMap<>();
-          line.put("image", path);
-          line.put("labels", ls);
-          JsonLines.print(line);
-        } else {
-          StringBuilder sb = new StringBuilder(path).append(':');
-          for (int k = 0; k < Math.min(top, order.length); k++) {
-            sb.append(String.format("  %s %.3f", names.get(order[k]), p[order[k]]));
-          }
-          System.out.println(sb);
-        }
+        print(paths.get(i), names, p);
       }
       return failed == 0 ? 0 : 1;
+    }
+  }
+
+  /**
+   * A model with a classification head (INDIGO) classifies with it, not by comparing embeddings: labels must be the head's
+   * own classes, all of them or some (then its probabilities are renormalised over those); any other label is refused.
+   */
+  private static dev.vlt.models.ImageClassifier headOf(Embedder e, List<Query> todo, String templates) {
+    if (!e.model().has(dev.vlt.models.Capability.CLASSIFICATION)) return null;
+    dev.vlt.models.ImageClassifier head = e.model().require(dev.vlt.models.Capability.CLASSIFICATION);
+    if (templates != null) throw new IllegalArgumentException("--templates: this model classifies with a trained head over "
+        + "fixed classes, not with prompts");
+    for (Query q : todo) for (String l : q.labels()) classIndex(head, l);
+    return head;
+  }
+
+  private static int classIndex(dev.vlt.models.ImageClassifier head, String label) {
+    int k = head.classNames().indexOf(label);
+    if (k < 0) {
+      throw new IllegalArgumentException("label '" + label + "' is not one of this model's classes; its head classifies "
+          + String.join(", ", head.classNames()) + " (give all of them, or some)");
+    }
+    return k;
+  }
+
+  /** The head's probabilities of {@code names}, renormalised over them. */
+  private static double[] headProbabilities(dev.vlt.models.ImageClassifier head, float[] all, List<String> names) {
+    double[] p = new double[names.size()];
+    double sum = 0;
+    for (int k = 0; k < p.length; k++) sum += p[k] = all[classIndex(head, names.get(k))];
+    for (int k = 0; k < p.length; k++) p[k] = sum > 0 ? p[k] / sum : 1.0 / p.length;
+    return p;
+  }
+
+  /** One image's line: its labels, most probable first. */
+  private void print(Path imagePath, List<String> names, double[] p) {
+    Integer[] order = new Integer[names.size()];
+    for (int k = 0; k < order.length; k++) order[k] = k;
+    Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -p[k]).thenComparingInt(k -> k));
+    String path = imagePath.toString();
+    if (json) {
+      List<Map<String, Object>> ls = new ArrayList<>();
+      for (int k : order) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("label", names.get(k));
+        entry.put("prob", p[k]);
+        ls.add(entry);
+      }
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("image", path);
+      line.put("labels", ls);
+      JsonLines.print(line);
+    } else {
+      StringBuilder sb = new StringBuilder(path).append(':');
+      for (int k = 0; k < Math.min(top, order.length); k++) {
+        sb.append(String.format("  %s %.3f", names.get(order[k]), p[order[k]]));
+      }
+      System.out.println(sb);
     }
   }
 

@@ -17,7 +17,8 @@ import java.util.Locale;
  * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos; {@code shapes-clip-motions}
  * the same clips labelled by their motion) and
  * {@code emoji-scenes[:train|val|test|unseen]} (generated sources mixed in turn with '+', e.g. {@code shapes+emoji-scenes};
- * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all]}, {@code photos},
+ * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all]},
+ * {@code emoji-styles[:SPLIT[:STYLE,...]]} (the emoji as styled domains), {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
 public final class DataSources {
@@ -56,6 +57,7 @@ public final class DataSources {
         String s = split == null ? "all" : split;
         yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
       }
+      case dev.vlt.data.styles.EmojiStyles.NAME -> dev.vlt.data.styles.EmojiStyles.open(dataDir().resolve("emoji-google-64"), split);
       case EmojiScenes.NAME -> EmojiScenes.open(dataDir().resolve("emoji-google-64"), split, options.imageSize(),
           options.shapesObjects(), options.epochSize(), options.offset());
       case "photos" -> SkimagePhotos.read(dataDir().resolve("photos-skimage"));

@@ -102,6 +102,11 @@ public final class Embedder implements AutoCloseable {
     return inputs.embedTexts(model.require(Capability.TEXT_EMBEDDING), texts);
   }
 
+  /** Class probabilities [N][C] from the model's classification head (its classes: {@code ImageClassifier.classNames}). */
+  public float[][] classify(List<Raster8> images) {
+    return inputs.classify(model.require(Capability.CLASSIFICATION), images);
+  }
+
   /** exp(logit_scale): the model's learned inverse temperature for zero-shot logits. */
   public float logitScale() {
     return (float) Math.exp(model.require(Capability.IMAGE_TEXT_SIMILARITY).logitScale().value().getFloat());

@@ -100,6 +100,18 @@ public final class ModelInputs {
     return out;
   }
 
+  /** Class probabilities [N][C] from a model's classification head, in input order. */
+  public float[][] classify(dev.vlt.models.ImageClassifier model, List<Raster8> images) {
+    float[][] out = new float[images.size()][];
+    for (int from = 0; from < images.size(); from += batchSize) {
+      List<Raster8> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+      try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope(); NoGrad ng = NoGrad.open()) {
+        copyRows(model.classify(pixels(m, chunk)), out, from);
+      }
+    }
+    return out;
+  }
+
   /** L2-normalised text embeddings [N][E], in input order. */
   public float[][] embedTexts(TextEmbedding model, List<String> texts) {
     float[][] out = new float[texts.size()][];

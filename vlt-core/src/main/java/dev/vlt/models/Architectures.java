@@ -15,6 +15,8 @@ import dev.vlt.models.grounding.TransVg;
 import dev.vlt.models.grounding.TransVgConfig;
 import dev.vlt.models.grounding.TransVgPlus;
 import dev.vlt.models.grounding.TransVgPlusConfig;
+import dev.vlt.models.indigo.Indigo;
+import dev.vlt.models.indigo.IndigoConfig;
 import dev.vlt.models.mae.Mae;
 import dev.vlt.models.mae.MaeConfig;
 import dev.vlt.models.msclip.MsClip;
@@ -32,7 +34,7 @@ public final class Architectures {
 
   public static final Architecture CLIP = new Architecture("clip", "CLIP",
       "Radford et al. 2021: an image tower and a causal text tower in one embedding space (open_clip's CLIP)",
-      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen", "nlip", "unicl"));
+      Clip.class, ClipConfig::fromJson, List.of("contrastive", "sigmoid", "pacl", "pacl-unfrozen", "nlip", "unicl", "indigo"));
   public static final Architecture MSCLIP = new Architecture("msclip", "MS-CLIP",
       "You et al. 2022: one transformer shared by images and text, with modality-specific parts",
       MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid", "nlip", "unicl"));
@@ -74,8 +76,13 @@ public final class Architectures {
       "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
       OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
 
+  public static final Architecture INDIGO = new Architecture(IndigoConfig.ARCH, "INDIGO",
+      "Mangla et al. 2022: a trainable ViT with a frozen CLIP's image embedding as an extra token, classified by a linear "
+          + "head (class token) and against the frozen text tower's class × domain prompts (that token), for domain generalisation",
+      Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
+
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, MAE,
-      OMNIVL);
+      OMNIVL, INDIGO);
 
   private Architectures() {}
 

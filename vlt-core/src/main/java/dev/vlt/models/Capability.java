@@ -38,9 +38,13 @@ public record Capability<T>(String name, String action, Class<T> type) {
   public static final Capability<VideoEmbedding> VIDEO_EMBEDDING =
       new Capability<>("video-embedding", "embed videos", VideoEmbedding.class);
 
+  public static final Capability<ImageClassifier> CLASSIFICATION = new Capability<>("classification",
+      "classify images with a trained head (its classes are fixed)", ImageClassifier.class);
+
   /** Every capability, in the order {@code vlt models} lists them. */
   public static final List<Capability<?>> ALL = List.of(IMAGE_EMBEDDING, TEXT_EMBEDDING, IMAGE_TEXT_SIMILARITY, CAPTIONING,
-      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION, GROUNDING, PIXEL_RECONSTRUCTION, VIDEO_EMBEDDING);
+      IMAGE_TEXT_MATCHING, QUESTION_ANSWERING, SEGMENTATION, GROUNDING, PIXEL_RECONSTRUCTION, VIDEO_EMBEDDING,
+      CLASSIFICATION);
 
   /** True when modules of {@code moduleType} have this capability. */
   public boolean of(Class<?> moduleType) {

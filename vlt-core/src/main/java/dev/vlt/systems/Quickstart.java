@@ -36,7 +36,7 @@ public final class Quickstart {
       Consumer<String> log) throws IOException {
     long t0 = System.nanoTime();
     Path trainDir = out.resolve("train");
-    TrainConfig cfg = system.trainConfig(seed, steps, data);
+    TrainConfig cfg = system.prepare(out, seed, steps, data, log);
     log.accept("1/2 training " + system.name() + " (" + cfg.model() + ") -> " + trainDir);
     try (TrainRun run = TrainRun.create(trainDir, cfg)) {
       if (run.run(progress) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early; see " + trainDir);

@@ -28,6 +28,15 @@ public interface QuickstartSystem {
   }
 
   /**
+   * The training run of {@code vlt quickstart}, after the work it depends on, done in {@code out} (a system whose run starts
+   * from a model the quickstart trains first, as INDIGO's frozen CLIP, trains it here). By default
+   * {@link #trainConfig(long, Long, String)}.
+   */
+  default TrainConfig prepare(Path out, long seed, Long steps, String data, Consumer<String> log) throws IOException {
+    return trainConfig(seed, steps, data);
+  }
+
+  /**
    * Evaluates the trained model folder into {@code out} ({@code report.html} and whatever else the system shows), and
    * returns its headline figures, each beside its baseline.
    */

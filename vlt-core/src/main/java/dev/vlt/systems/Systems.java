@@ -28,7 +28,8 @@ public final class Systems {
               + "scratch) trained and evaluated exactly as transvg", GroundingQuickstart.STEPS, GroundingQuickstart.BATCH,
           GroundingQuickstart.LR),
 
-      new OmniVlQuickstart());
+      new OmniVlQuickstart(),
+      new IndigoQuickstart());
 
   private Systems() {}
 

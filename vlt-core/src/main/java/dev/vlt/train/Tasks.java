@@ -75,6 +75,9 @@ public final class Tasks {
           c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
       new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
           c -> new UniVlcTask(c.model().module(), c.writer())),
+      new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "
+          + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
+          IndigoTask::create),
       new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
           + "normalised box", GroundingTask::of));
 
