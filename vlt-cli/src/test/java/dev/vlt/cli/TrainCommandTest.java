@@ -3,6 +3,7 @@ package dev.vlt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -86,6 +87,9 @@ class TrainCommandTest {
 
   @Test
   void ctrlCSavesACheckpointAndResumesExactly() throws Exception {
+    // A shell without job control starts background commands with SIGINT ignored, children inherit that, and a JVM that
+    // starts with SIGINT ignored installs no handler: Ctrl-C cannot reach the child, so this test cannot say anything.
+    assumeFalse(sigintIgnored(), "SIGINT is ignored in this process (started in the background by a shell without job control)");
     Path run = tmp.resolve("interrupted");
     Child d = Child.train(run, RUN, line -> line.contains("step-000010"));
     new ProcessBuilder("kill", "-INT", Long.toString(d.process.pid())).start().waitFor();
@@ -195,5 +199,15 @@ class TrainCommandTest {
         return all.toString();
       }
     }
+  }
+
+  /** Whether this process inherited SIGINT as ignored (bit 2 of SigIgn in /proc/self/status; Linux only). */
+  private static boolean sigintIgnored() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) return false;
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+    }
+    return false;
   }
 }
