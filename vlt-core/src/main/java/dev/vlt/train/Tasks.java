@@ -74,7 +74,7 @@ public final class Tasks {
           + "norm_pix_loss is true); captions are ignored",
           c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
       new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
-          c -> new UniVlcTask(c.model().module(), c.writer())),
+          c -> UniVlcTask.create(c.model().module(), c.writer())),
       new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "
           + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
           IndigoTask::create),

@@ -42,17 +42,40 @@ public final class UniclTask implements Task<UniclTask.UniclBatch, UniclTask.Out
     }
   }
 
+  /** A sample's positive-group id, from the sample and the caption the loader chose for it. */
+  interface Keys {
+    long key(Sample sample, String caption);
+  }
+
+  /** The loss over one step's outputs: features, exp(logit_scale) and key ids. */
+  interface Loss {
+    LossTerms compute(NDArray image, NDArray text, NDArray logitScale, NDArray keys);
+  }
+
   private final ContrastiveModel model;
   private final Module module;
   private final ModelWriter writer;
+  private final Keys keys;
+  private final Loss loss;
 
   public UniclTask(Module model, ModelWriter writer) {
+    this(model, writer, UniclTask::key, UniclLoss::compute, "unicl needs a model that embeds images and texts");
+  }
+
+  /**
+   * The same training with other keys and loss terms (OmniVL's UniVLC, see {@link UniVlcTask}).
+   *
+   * @param need what the refusal of a model without image-text similarity says first
+   */
+  UniclTask(Module model, ModelWriter writer, Keys keys, Loss loss, String need) {
     if (!(model instanceof ContrastiveModel c)) {
-      throw new IllegalArgumentException("unicl needs a model that embeds images and texts; " + model.getClass().getSimpleName() + " does not");
+      throw new IllegalArgumentException(need + "; " + model.getClass().getSimpleName() + " does not");
     }
     this.model = c;
     this.module = model;
     this.writer = writer;
+    this.keys = keys;
+    this.loss = loss;
   }
 
   /**
@@ -76,9 +99,9 @@ public final class UniclTask implements Task<UniclTask.UniclBatch, UniclTask.Out
 
   @Override
   public UniclBatch collate(Batch batch, NDManager manager) {
-    long[] keys = new long[batch.size()];
-    for (int i = 0; i < keys.length; i++) keys[i] = key(batch.samples().get(i), batch.captions().get(i));
-    return new UniclBatch(batch.images(), manager.create(batch.tokens()).toType(DataType.INT64, false), manager.create(keys));
+    long[] ids = new long[batch.size()];
+    for (int i = 0; i < ids.length; i++) ids[i] = keys.key(batch.samples().get(i), batch.captions().get(i));
+    return new UniclBatch(batch.images(), manager.create(batch.tokens()).toType(DataType.INT64, false), manager.create(ids));
   }
 
   @Override
@@ -89,7 +112,7 @@ public final class UniclTask implements Task<UniclTask.UniclBatch, UniclTask.Out
 
   @Override
   public LossTerms loss(Outputs o) {
-    return UniclLoss.compute(o.imageFeatures(), o.textFeatures(), o.logitScale(), o.keys());
+    return loss.compute(o.imageFeatures(), o.textFeatures(), o.logitScale(), o.keys());
   }
 
   @Override
