@@ -4,13 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Parameter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * AdamW (Loshchilov &amp; Hutter) with per-parameter weight decay, computed as torch.optim.AdamW's single-tensor path:
  * decoupled decay p·(1 − lr·wd), then the bias-corrected Adam step. Moment buffers live in the optimizer's own manager,
- * outside any step scope.
+ * outside any step scope. Contiguous fp32 CPU tensors are updated in one pass over their memory ({@link FusedAdamW}), with
+ * the same float operations in the same order as the tensor-op path, which remains for everything else.
  */
 public final class AdamW {
   public record Hyper(double beta1, double beta2, double eps) {
@@ -28,6 +31,7 @@ public final class AdamW {
   private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
   private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
   private long step;
+  private boolean fusion = true;
 
   /** @param weightDecay name → decay for each parameter to optimise (see {@link ParamGroups}); others are left alone */
   public AdamW(Map<String, Parameter> params, Map<String, Double> weightDecay, Hyper hyper, NDManager manager) {
@@ -66,21 +70,35 @@ public final class AdamW {
     step++;
     double bc1 = 1 - Math.pow(hyper.beta1(), step);
     double bc2Sqrt = Math.sqrt(1 - Math.pow(hyper.beta2(), step));
+    List<FusedAdamW.Slice> fused = new ArrayList<>();
     try (NoGrad ignored = NoGrad.open()) {
       for (Map.Entry<String, Double> e : weightDecay.entrySet()) {
         double groupLr = lr * lrScale.getOrDefault(e.getKey(), 1.0);
+        float decay = e.getValue() != 0 ? (float) (1 - groupLr * e.getValue()) : 1f;
         float stepSize = (float) (groupLr / bc1);
         NDArray p = params.get(e.getKey()).value();
         NDArray g = gradients.apply(e.getKey());
         NDArray m = expAvg.get(e.getKey());
         NDArray v = expAvgSq.get(e.getKey());
-        if (e.getValue() != 0) p.muli((float) (1 - groupLr * e.getValue()));
+        FusedAdamW.Slice direct = fusion ? FusedAdamW.slice(p, g, m, v, decay, stepSize) : null;
+        if (direct != null) {
+          fused.add(direct);
+          continue;
+        }
+        if (decay != 1f) p.muli(decay);
         m.muli((float) hyper.beta1()).addi(g.mul((float) (1 - hyper.beta1())));
         v.muli((float) hyper.beta2()).addi(g.mul(g).muli((float) (1 - hyper.beta2())));
         NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) hyper.eps());
         p.subi(m.div(denom).muli(stepSize));
       }
     }
+    FusedAdamW.run(fused, hyper, (float) bc2Sqrt);
+  }
+
+  /** Every update through tensor ops (the reference the one-pass path is tested against). */
+  AdamW withoutFusion() {
+    fusion = false;
+    return this;
   }
 
   public long stepCount() {
