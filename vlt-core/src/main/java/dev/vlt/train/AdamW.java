@@ -31,7 +31,7 @@ public final class AdamW {
   private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
   private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
   private long step;
-  private boolean fusion = true;
+  private boolean fusion = !"ops".equals(System.getenv("VLT_ADAMW"));  // VLT_ADAMW=ops: the tensor-op path (diagnosis)
 
   /** @param weightDecay name → decay for each parameter to optimise (see {@link ParamGroups}); others are left alone */
   public AdamW(Map<String, Parameter> params, Map<String, Double> weightDecay, Hyper hyper, NDManager manager) {
