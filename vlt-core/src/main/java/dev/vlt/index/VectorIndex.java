@@ -13,6 +13,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -90,19 +91,35 @@ public final class VectorIndex implements Closeable {
     }
   }
 
+  /** Segments of the current commit: each holds its own HNSW graph, and a search visits them all. */
+  public int segments() throws IOException {
+    refreshIfStale();
+    IndexSearcher s = searchers.acquire();
+    try {
+      return s.getIndexReader().leaves().size();
+    } finally {
+      searchers.release(s);
+    }
+  }
+
   /**
    * The k entries nearest to {@code query} [E] by cosine, best first.
    *
    * @param exact brute force over every vector instead of the HNSW graph: the ground truth, O(N·E) per query
    */
   public List<Hit> search(float[] query, int k, boolean exact) throws IOException {
+    return search(query, k, exact, NUM_CANDIDATES);
+  }
+
+  /** As {@link #search(float[], int, boolean)} with {@code candidates} HNSW candidates (ef) instead of the default. */
+  List<Hit> search(float[] query, int k, boolean exact, int candidates) throws IOException {
     if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
     refreshIfStale();
     IndexSearcher s = searchers.acquire();
     try {
       checkDim(s, query);
       float[] unit = Fields.unit(query);
-      ScoreDoc[] top = exact ? exactTop(s, unit, k) : hnswTop(s, unit, k);
+      ScoreDoc[] top = exact ? exactTop(s, unit, k) : hnswTop(s, unit, k, candidates);
       List<Hit> hits = new ArrayList<>(top.length);
       StoredFields stored = s.storedFields(); // one reader for all hits: it keeps its decompressed block between them
       for (ScoreDoc sd : top) hits.add(hit(stored.document(sd.doc), Fields.cosine(sd.score)));
@@ -122,11 +139,38 @@ public final class VectorIndex implements Closeable {
     }
   }
 
-  private static ScoreDoc[] hnswTop(IndexSearcher s, float[] query, int k) throws IOException {
-    int candidates = Math.max(k, NUM_CANDIDATES);
+  private static ScoreDoc[] hnswTop(IndexSearcher s, float[] query, int k, int numCandidates) throws IOException {
+    int candidates = Math.max(k, numCandidates);
     TopDocs td = s.search(new KnnFloatVectorQuery(Fields.VECTOR, query, candidates), candidates);
-    ScoreDoc[] all = td.scoreDocs;
+    ScoreDoc[] all = rescore(s, query, td.scoreDocs);
     return java.util.Arrays.copyOf(all, Math.min(k, all.length));
+  }
+
+  /**
+   * The candidates scored again on their stored float vectors, best first. A quantised graph (int8, int4) ranks them by
+   * approximate scores: the exact ones choose the top k among them and are the cosines users see. Float graphs get the
+   * scores they had. About 100 dot products: little next to the graph search.
+   */
+  private static ScoreDoc[] rescore(IndexSearcher s, float[] query, ScoreDoc[] candidates) throws IOException {
+    ScoreDoc[] byDoc = candidates.clone();
+    java.util.Arrays.sort(byDoc, (a, b) -> Integer.compare(a.doc, b.doc)); // vector values only move forward
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    int leaf = -1;
+    FloatVectorValues values = null;
+    ScoreDoc[] out = new ScoreDoc[byDoc.length];
+    for (int i = 0; i < byDoc.length; i++) {
+      int doc = byDoc[i].doc;
+      int l = ReaderUtil.subIndex(doc, leaves);
+      if (l != leaf) {
+        leaf = l;
+        values = leaves.get(l).reader().getFloatVectorValues(Fields.VECTOR);
+      }
+      int local = doc - leaves.get(l).docBase;
+      if (values.advance(local) != local) throw new IllegalStateException("HNSW returned document " + doc + " without a vector");
+      out[i] = new ScoreDoc(doc, Fields.SIMILARITY.compare(query, values.vectorValue()));
+    }
+    java.util.Arrays.sort(out, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+    return out;
   }
 
   private static ScoreDoc[] exactTop(IndexSearcher s, float[] query, int k) throws IOException {

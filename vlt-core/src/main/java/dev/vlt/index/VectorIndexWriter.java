@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -35,10 +34,6 @@ import org.apache.lucene.util.Bits;
  * {@link #put} is safe to call from several threads.
  */
 public final class VectorIndexWriter implements Closeable {
-  /** HNSW graph parameters: Lucene's defaults (M = 16 links per node, beam width 100 while inserting). */
-  static final int MAX_CONN = 16;
-  static final int BEAM_WIDTH = 100;
-
   private final Path dir;
   private final FSDirectory directory;
   private final IndexWriter writer;
@@ -51,13 +46,19 @@ public final class VectorIndexWriter implements Closeable {
     this.mergeExec = mergeExec;
   }
 
+  /** {@link #open(Path, double, int, HnswSettings)} with vlt's default graph ({@link HnswSettings#DEFAULT}). */
+  public static VectorIndexWriter open(Path dir, double ramBufferMb, int mergeThreads) throws IOException {
+    return open(dir, ramBufferMb, mergeThreads, HnswSettings.DEFAULT);
+  }
+
   /**
-   * Opens (creating if needed) an index folder.
+   * Opens (creating if needed) an index folder. Segments already there keep the format they were written with; new and
+   * merged segments get {@code hnsw}.
    *
    * @param ramBufferMb indexing buffer; a larger one means fewer, larger segments (faster search, no merge rebuilds)
    * @param mergeThreads threads that build a merged segment's HNSW graph (DESIGN.md: use at least 2)
    */
-  public static VectorIndexWriter open(Path dir, double ramBufferMb, int mergeThreads) throws IOException {
+  public static VectorIndexWriter open(Path dir, double ramBufferMb, int mergeThreads, HnswSettings hnsw) throws IOException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--index " + dir + ": not a folder");
     Files.createDirectories(dir);
     FSDirectory directory = FSDirectory.open(dir);
@@ -65,7 +66,7 @@ public final class VectorIndexWriter implements Closeable {
     try {
       IndexWriterConfig cfg = new IndexWriterConfig()
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setCodec(codec(mergeThreads, mergeExec))
+          .setCodec(codec(hnsw.format(Math.max(1, mergeThreads), mergeExec)))
           .setRAMBufferSizeMB(ramBufferMb)
           .setCommitOnClose(false);
       return new VectorIndexWriter(dir, directory, new IndexWriter(directory, cfg), mergeExec);
@@ -78,8 +79,7 @@ public final class VectorIndexWriter implements Closeable {
     }
   }
 
-  private static Codec codec(int mergeThreads, ExecutorService mergeExec) {
-    KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, Math.max(1, mergeThreads), mergeExec);
+  private static Codec codec(KnnVectorsFormat hnsw) {
     return new Lucene912Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
