@@ -17,7 +17,8 @@ import java.util.Locale;
  * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos; {@code shapes-clip-motions}
  * the same clips labelled by their motion) and
  * {@code emoji-scenes[:train|val|test|unseen]} (generated sources mixed in turn with '+', e.g. {@code shapes+emoji-scenes};
- * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all]},
+ * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all[:name|described]]}
+ * (captioned by name, or by category and name),
  * {@code emoji-styles[:SPLIT[:STYLE,...]]} (the emoji as styled domains), {@code photos},
  * {@code digits[:train|test|all]}, {@code fashion-mnist[:train|test]}.
  */
@@ -55,7 +56,12 @@ public final class DataSources {
           options.epochSize(), options.offset(), name.equals(ShapesClipSource.MOTIONS));
       case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
         String s = split == null ? "all" : split;
-        yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"));
+        EmojiSet.Captions captions = EmojiSet.Captions.NAME;
+        if (s.contains(":")) {
+          captions = EmojiSet.Captions.of(s.substring(s.indexOf(':') + 1));
+          s = s.substring(0, s.indexOf(':'));
+        }
+        yield EmojiSet.read(dataDir().resolve("emoji-google-64"), s, s.equals("all"), captions);
       }
       case dev.vlt.data.styles.EmojiStyles.NAME -> dev.vlt.data.styles.EmojiStyles.open(dataDir().resolve("emoji-google-64"), split);
       case EmojiScenes.NAME -> EmojiScenes.open(dataDir().resolve("emoji-google-64"), split, options.imageSize(),

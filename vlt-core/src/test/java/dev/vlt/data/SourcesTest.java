@@ -93,6 +93,26 @@ class SourcesTest {
     assertEquals(Raster8.Mode.RGBA, img.mode());
     assertEquals(64, img.width());
 
+    // described captions: the same emoji and labels, each captioned once per emoji template with its category and name
+    SampleList described = (SampleList) DataSources.open("emoji:train:described", SkipReport.quiet());
+    assertEquals(train.count(), described.count());
+    List<String> templates = Templates.load("emoji");
+    for (int i : new int[] {0, 700, train.count() - 1}) {
+      Sample plain = train.get(i), rich = described.get(i);
+      assertEquals(plain.id(), rich.id());
+      assertEquals(plain.label(), rich.label());
+      String name = plain.captions().get(0);
+      String category = train.classNames().get(plain.label()).toLowerCase(java.util.Locale.ROOT);
+      assertEquals(templates.size(), rich.captions().size());
+      assertEquals(rich.captions().size(), rich.captions().stream().distinct().count(), "one caption per template");
+      for (String c : rich.captions()) assertTrue(c.contains(category) && c.endsWith(": " + name), c);
+    }
+    assertEquals("an emoji of food & drink: red apple", EmojiSet.described(templates, "Food & Drink", "red apple").get(0));
+    assertEquals(1, ((SampleList) DataSources.open("emoji:test:name", SkipReport.quiet())).get(0).captions().size());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> DataSources.open("emoji:train:keywords", SkipReport.quiet()));
+    assertTrue(bad.getMessage().contains("name or described"), bad.getMessage());
+
     SampleList photos = SkimagePhotos.read(dev.vlt.Fixtures.data("photos-skimage"));
     assertEquals(15, photos.count());
     Sample chelsea = photos.samples().stream().filter(s -> s.id().equals("chelsea.png")).findFirst().orElseThrow();

@@ -54,9 +54,14 @@ public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int
     if (!PREDICTIONS.contains(prediction)) throw error(KEY + ".prediction", "must be one of " + PREDICTIONS + ", got '" + prediction + "'");
   }
 
-  /** The small trainable ViT the quickstart uses (width 96, 4 blocks, 4 heads, 8-pixel patches) over {@code clip}. */
+  /**
+   * The small trainable ViT the quickstart uses (width 96, 4 blocks, 4 heads) over {@code clip}: 16-pixel patches where the
+   * image size allows (16 patch tokens at 64 px: the ViT's steps cost about half of what 8-pixel patches' 64 do, so the
+   * quickstart's six trainings fit its time budget), else 8.
+   */
   public static IndigoConfig over(ClipConfig clip, List<String> classes, List<String> domains, List<String> templates) {
-    return new IndigoConfig(clip, 96, 4, 4, 8, classes, domains, templates, "combined");
+    int patch = clip.imageSize() % 16 == 0 ? 16 : 8;
+    return new IndigoConfig(clip, 96, 4, 4, patch, classes, domains, templates, "combined");
   }
 
   public IndigoConfig withPrediction(String p) {
