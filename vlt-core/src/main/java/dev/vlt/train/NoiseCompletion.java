@@ -255,8 +255,8 @@ final class NoiseCompletion {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "the checkpoint's nlip rewrites have shape %s and %s, the run "
           + "needs (%d, %d) and (%d, %d)", ids.getShape(), concepts.getShape(), rewrites.length, ctx, rewrites.length, k));
     }
-    long[] flat = ids.toLongArray();
-    int[] c = concepts.toIntArray();
+    long[] flat = ids.toType(DataType.INT64, false).toLongArray();
+    int[] c = concepts.toType(DataType.INT32, false).toIntArray();  // a checkpoint may hold it as int64
     for (int r = 0; r < rewrites.length; r++) {
       boolean none = flat[r * ctx] == Coca.PAD_ID;
       rewrites[r] = none ? null : Arrays.copyOfRange(flat, r * ctx, (r + 1) * ctx);
