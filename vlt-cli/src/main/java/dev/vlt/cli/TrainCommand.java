@@ -77,6 +77,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--caption-noise", paramLabel = "P", description = "Swap this fraction of the training captions among samples, chosen from the seed (the pairs become one fixed set; shapes: its first epoch).") Double captionNoise;
   @Option(names = "--nlip-warmup-epochs", paramLabel = "N", description = "NLIP: plain contrastive epochs before the first noise estimate (default 1).") Integer nlipWarmupEpochs;
   @Option(names = "--nlip-reg-weight", paramLabel = "W", description = "NLIP: weight of the noise-adaptive regulariser (default 1).") Double nlipRegWeight;
+  @Option(names = "--noise-completion", description = "NLIP: also train CoCa's decoder as a captioner conditioned on each image's retrieved concepts, and rewrite the captions of pairs judged noisy (a CoCa model, e.g. coca-shapes-small).") boolean noiseCompletion;
+  @Option(names = "--nlip-concepts", paramLabel = "K", description = "NLIP noise completion: concepts retrieved per image as the captioner's prefix (default 5).") Integer nlipConcepts;
+  @Option(names = "--nlip-rewrite-threshold", paramLabel = "P", description = "NLIP noise completion: captions of pairs with noise probability above P are rewritten; pairs at or below train the captioner (default 0.5).") Double nlipRewriteThreshold;
+  @Option(names = "--nlip-caption-weight", paramLabel = "W", description = "NLIP noise completion: weight of the captioner's loss (default 1).") Double nlipCaptionWeight;
   @Mixin ThreadsOption threads;
 
   @Override
@@ -187,6 +191,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (captionNoise != null) o.put("caption_noise", captionNoise);
     if (nlipWarmupEpochs != null) o.put("nlip_warmup_epochs", nlipWarmupEpochs);
     if (nlipRegWeight != null) o.put("nlip_reg_weight", nlipRegWeight);
+    if (noiseCompletion) o.put("nlip_completion", true);
+    if (nlipConcepts != null) o.put("nlip_concepts", nlipConcepts);
+    if (nlipRewriteThreshold != null) o.put("nlip_rewrite_threshold", nlipRewriteThreshold);
+    if (nlipCaptionWeight != null) o.put("nlip_caption_weight", nlipCaptionWeight);
     return o;
   }
 

@@ -15,8 +15,11 @@ import java.util.TreeSet;
  * swap between two scenes with the same caption changes nothing and is not counted).
  */
 public final class CaptionNoise {
-  /** The noisy pairs (ids, images and labels as in the source) and the ids whose caption changed. */
-  public record Injected(SampleList pairs, Set<String> swappedIds) {}
+  /**
+   * The noisy pairs (ids, images and labels as in the source), the ids whose caption changed, and for each of those its
+   * own first caption before the swap (what a rewrite of it should say).
+   */
+  public record Injected(SampleList pairs, Set<String> swappedIds, java.util.Map<String, String> originals) {}
 
   private CaptionNoise() {}
 
@@ -43,16 +46,21 @@ public final class CaptionNoise {
     int k = (int) Math.round(fraction * n);
     List<Sample> out = new ArrayList<>(clean);
     Set<String> swapped = new TreeSet<>();
+    java.util.Map<String, String> originals = new java.util.TreeMap<>();
     if (k >= 2) {
       for (int j = 0; j < k; j++) {
         Sample to = clean.get(order.get(j));
         Sample from = clean.get(order.get((j + 1) % k));
         out.set(order.get(j), new Sample(to.id(), to.image(), from.captions(), to.label(), to.boxes(), to.masks(), to.location()));
-        if (!from.captions().equals(to.captions())) swapped.add(to.id());
+        if (!from.captions().equals(to.captions())) {
+          swapped.add(to.id());
+          originals.put(to.id(), to.captions().isEmpty() ? "" : to.captions().get(0));
+        }
       }
     }
     String description = source.describe() + String.format(java.util.Locale.ROOT, ", fixed, %.0f%% of captions swapped (%d pairs)",
         100 * fraction, swapped.size());
-    return new Injected(new SampleList(description, out, source.classNames()), Collections.unmodifiableSet(swapped));
+    return new Injected(new SampleList(description, out, source.classNames()), Collections.unmodifiableSet(swapped),
+        Collections.unmodifiableMap(originals));
   }
 }

@@ -40,7 +40,7 @@ public final class Architectures {
       MsClip.class, MsClipConfig::fromJson, List.of("contrastive", "sigmoid", "nlip", "unicl"));
   public static final Architecture COCA = new Architecture("coca", "CoCa",
       "Yu et al. 2022: contrastive captioner, a CLIP whose text side also decodes captions from the image (open_clip's CoCa)",
-      Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive"));
+      Coca.class, CocaConfig::fromJson, List.of("coca", "contrastive", "nlip"));
 
   public static final Architecture ALBEF = new Architecture(AlbefRetrievalConfig.ARCH, "ALBEF",
       "Li et al. 2021: ViT and BERT aligned contrastively, then fused by text-side cross-attention for image-text matching "

@@ -2,6 +2,7 @@ package dev.vlt.systems;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.data.shapes.CaptionCheck;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.eval.RocAuc;
 import dev.vlt.train.NlipTask;
@@ -87,6 +88,63 @@ final class NlipQuickstart implements QuickstartSystem {
     } else {
       notes.add("no noise estimate: the run was not an nlip run with --caption-noise");
     }
+    Path rewrites = modelDir.resolve(NlipTask.REWRITES_FILE);
+    Path originals = runDir.resolve(TrainRun.SWAPPED_ORIGINALS);
+    if (Files.isRegularFile(rewrites) && Files.isRegularFile(originals)) {
+      rewriteFigures(rewrites, originals, set.equals(ShapesWorld.NAME), figures, notes, log);
+    }
     return new Evaluation(figures, notes, suite.report());
+  }
+
+  /**
+   * How right noise completion's last rewrites are. A pair's truth is its caption before the noise: the swapped pairs'
+   * originals, the kept pairs' own. On ShapesWorld a rewrite is right when it names exactly the truth's colour-shape
+   * pairs ({@link CaptionCheck#named}; size and place words are not judged), elsewhere when it equals the truth (case
+   * aside). Baseline: the captions the rewrites replaced, judged the same way. Also how often the retrieved concepts hold
+   * the truth's colour and shape words (ShapesWorld).
+   */
+  static void rewriteFigures(Path rewrites, Path originals, boolean shapes, List<Figure> figures, List<String> notes,
+      Consumer<String> log) throws IOException {
+    java.util.Map<String, String> truth = new java.util.HashMap<>();
+    for (String l : Files.readAllLines(originals, StandardCharsets.UTF_8)) {
+      String[] f = l.split("\t", -1);
+      if (f.length == 2) truth.put(f[0], f[1]);
+    }
+    List<String> rows = Files.readAllLines(rewrites, StandardCharsets.UTF_8);
+    int n = 0;
+    int right = 0;
+    int replacedRight = 0;
+    int conceptsHit = 0;
+    for (String l : rows.subList(1, rows.size())) {
+      String[] f = l.split("\t", -1);   // id, noise probability, caption, concepts, rewrite
+      String clean = truth.getOrDefault(f[0], f[2]);
+      n++;
+      if (same(f[4], clean, shapes)) right++;
+      if (same(f[2], clean, shapes)) replacedRight++;
+      List<dev.vlt.data.shapes.Combo> named = CaptionCheck.named(clean);
+      if (shapes && named.size() == 1) {
+        List<String> concepts = List.of(f[3].split(" "));
+        if (concepts.contains(named.get(0).color().word()) && concepts.contains(named.get(0).shape().word())) conceptsHit++;
+      }
+    }
+    if (n == 0) {
+      notes.add("noise completion rewrote no caption");
+      return;
+    }
+    String what = shapes ? "names the scene's true colour and shape" : "equals the clean caption";
+    figures.add(new Figure("rewrites right (" + what + ", last rewrite pass)", (double) right / n,
+        "the captions they replaced", (double) replacedRight / n));
+    String line = String.format(Locale.ROOT, "noise completion: %d captions rewritten, %d (%.1f %%) right; the captions they "
+        + "replaced were right for %d (%.1f %%)", n, right, 100.0 * right / n, replacedRight, 100.0 * replacedRight / n);
+    if (shapes) line += String.format(Locale.ROOT, "; the retrieved concepts held the true colour and shape for %d (%.1f %%)",
+        conceptsHit, 100.0 * conceptsHit / n);
+    log.accept("  " + line);
+    notes.add(line);
+  }
+
+  private static boolean same(String caption, String truth, boolean shapes) {
+    if (!shapes) return caption.trim().equalsIgnoreCase(truth.trim());
+    List<dev.vlt.data.shapes.Combo> named = CaptionCheck.named(caption);
+    return !named.isEmpty() && named.equals(CaptionCheck.named(truth));
   }
 }

@@ -65,8 +65,10 @@ public final class Tasks {
       new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",
           c -> PaclTask.create(c, false)),
       new Entry("nlip", "NLIP's noise harmonization: per-pair noise probabilities from a mixture over each epoch's fixed-pass losses "
-          + "soften the contrastive targets and push likely-noisy pairs apart",
-          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer())),
+          + "soften the contrastive targets and push likely-noisy pairs apart; with --noise-completion (CoCa) also its "
+          + "concept-conditioned captioner, which rewrites the captions of pairs judged noisy",
+          c -> new NlipTask(c.model().module(), c.source(), c.pairs(), c.config().stepsPerEpoch(), c.config().nlip(), c.writer(),
+              c.textTokenizer())),
       new Entry("unicl", "Florence's UniCL: image-label and image-text data in one contrastive space; samples sharing a class, "
           + "or a caption, are positives of each other",
           c -> new UniclTask(c.model().module(), c.writer())),

@@ -94,12 +94,19 @@ public record TrainConfig(String model, String pretrained, String task, String t
   /**
    * NLIP's noise harmonization: plain contrastive training for {@code warmupEpochs} (the memorization effect needs a model
    * that has fitted the clean pairs first), then each epoch a fixed pass's per-pair losses give every pair's noise
-   * probability; {@code regWeight} weighs the noise-adaptive regulariser.
+   * probability; {@code regWeight} weighs the noise-adaptive regulariser. With {@code completion} (NLIP's noise completion,
+   * a CoCa model) the decoder is trained as a captioner conditioned on the image's {@code concepts} best concepts, on the
+   * pairs whose noise probability is at most {@code rewriteThreshold}, its loss weighed by {@code captionWeight}; at every
+   * estimate it rewrites the captions of the pairs above the threshold.
    */
-  public record Nlip(int warmupEpochs, double regWeight) {
+  public record Nlip(int warmupEpochs, double regWeight, boolean completion, int concepts, double rewriteThreshold,
+      double captionWeight) {
     public Nlip {
       if (warmupEpochs < 1) throw bad("nlip_warmup_epochs", "must be >= 1 (the estimate needs a model trained on the pairs), got " + warmupEpochs);
       if (!(regWeight >= 0)) throw bad("nlip_reg_weight", "must be >= 0, got " + regWeight);
+      if (concepts < 1) throw bad("nlip_concepts", "must be >= 1, got " + concepts);
+      if (!(rewriteThreshold > 0 && rewriteThreshold < 1)) throw bad("nlip_rewrite_threshold", "must be in (0, 1), got " + rewriteThreshold);
+      if (!(captionWeight >= 0)) throw bad("nlip_caption_weight", "must be >= 0, got " + captionWeight);
     }
   }
 
@@ -226,7 +233,9 @@ public record TrainConfig(String model, String pretrained, String task, String t
         r.getDouble("coca_token_dropout", 0));
     Map<String, Double> lrMult = numbers(r.getNode("lr_mult"), "lr_mult");
     Map<String, Double> lossWeights = numbers(r.getNode("loss_weights"), "loss_weights");
-    Nlip nlip = new Nlip(r.getInt("nlip_warmup_epochs", 1), r.getDouble("nlip_reg_weight", 1.0));
+    Nlip nlip = new Nlip(r.getInt("nlip_warmup_epochs", 1), r.getDouble("nlip_reg_weight", 1.0),
+        r.getBool("nlip_completion", false), r.getInt("nlip_concepts", 5), r.getDouble("nlip_rewrite_threshold", 0.5),
+        r.getDouble("nlip_caption_weight", 1.0));
     r.finish();
     return new TrainConfig(model, pretrained, task, tokenizer, data, batch, accum, perEpoch, epochs, steps, optim, lockImage,
         lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
@@ -271,7 +280,9 @@ public record TrainConfig(String model, String pretrained, String task, String t
         .put("coca_token_dropout", coca.tokenDropout());
     if (!lrMult.isEmpty()) lrMult.forEach(o.putObject("lr_mult")::put);
     if (!lossWeights.isEmpty()) lossWeights.forEach(o.putObject("loss_weights")::put);
-    o.put("nlip_warmup_epochs", nlip.warmupEpochs()).put("nlip_reg_weight", nlip.regWeight());
+    o.put("nlip_warmup_epochs", nlip.warmupEpochs()).put("nlip_reg_weight", nlip.regWeight())
+        .put("nlip_completion", nlip.completion()).put("nlip_concepts", nlip.concepts())
+        .put("nlip_rewrite_threshold", nlip.rewriteThreshold()).put("nlip_caption_weight", nlip.captionWeight());
     return o;
   }
 }

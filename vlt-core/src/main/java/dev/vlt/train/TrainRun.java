@@ -55,6 +55,8 @@ public final class TrainRun implements AutoCloseable {
   public static final String MODEL = "model";
   public static final String TOKENIZER = "tokenizer";
   public static final String SWAPPED = "caption-noise-swapped.txt";
+  /** Beside {@value #SWAPPED}: each swapped pair's id and its own first caption before the swap, tab-separated. */
+  public static final String SWAPPED_ORIGINALS = "caption-noise-originals.tsv";
   static final int ZEROSHOT_IMAGES = 256;
   static final int CAPTION_IMAGES = 64;
   /** Each seed trains on its own block of ShapesWorld's endless train split. */
@@ -129,6 +131,8 @@ public final class TrainRun implements AutoCloseable {
   private DataSource noisy(DataSource opened, double fraction, long seed) throws IOException {
     CaptionNoise.Injected noisy = CaptionNoise.inject(opened, fraction, seed);
     Files.write(dir.resolve(SWAPPED), noisy.swappedIds());
+    Files.write(dir.resolve(SWAPPED_ORIGINALS), noisy.originals().entrySet().stream()
+        .map(e -> e.getKey() + "\t" + e.getValue().replace('\t', ' ')).toList());
     return noisy.pairs();
   }
 

@@ -31,6 +31,7 @@ class CaptionNoiseTest {
     CaptionNoise.Injected noisy = CaptionNoise.inject(clean, 0.2, 7);
     assertEquals(200, noisy.pairs().count());
     assertEquals(40, noisy.swappedIds().size());
+    assertEquals(noisy.swappedIds(), noisy.originals().keySet());
     Set<String> before = new TreeSet<>();
     Set<String> after = new TreeSet<>();
     for (int i = 0; i < 200; i++) {
@@ -40,6 +41,7 @@ class CaptionNoiseTest {
       assertEquals(a.label(), b.label());
       assertTrue(a.image() == b.image());
       assertEquals(!a.captions().equals(b.captions()), noisy.swappedIds().contains(a.id()));
+      if (noisy.swappedIds().contains(a.id())) assertEquals(a.captions().get(0), noisy.originals().get(a.id()), "the caption before the swap");
       before.addAll(a.captions());
       after.addAll(b.captions());
     }

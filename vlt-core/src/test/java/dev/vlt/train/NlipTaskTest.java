@@ -56,6 +56,48 @@ class NlipTaskTest {
   }
 
   @Test
+  void noiseCompletionRewritesAndResumesWithTheSameRewrites(@TempDir Path tmp) throws IOException {
+    TrainConfig cfg = Tiny.config(RUN.replace("'model': 'tiny'", "'model': 'coca-tiny'").replace("'caption_noise': 0.25",
+        "'caption_noise': 0.5, 'nlip_completion': true, 'nlip_concepts': 3, 'nlip_rewrite_threshold': 0.3"));
+    List<JsonNode> whole;
+    try (TrainRun run = TrainRun.create(tmp.resolve("whole"), cfg)) {
+      run.run(TrainListener.NONE);
+      whole = run.metrics().read();
+    }
+    assertTrue(whole.get(0).has("caption_loss") && whole.get(0).path("caption_loss").asDouble() > 0, whole.get(0).toString());
+    assertEquals(0.0, whole.get(0).path("nlip_rewritten_pairs").asDouble(), 0.0, "nothing is rewritten before the first estimate");
+    Path model = tmp.resolve("whole/model");
+    List<String> noise = Files.readAllLines(model.resolve(NlipTask.NOISE_FILE));
+    List<String> rewrites = Files.readAllLines(model.resolve(NlipTask.REWRITES_FILE));
+    long above = noise.stream().skip(1).filter(l -> Double.parseDouble(l.split("\t", -1)[2]) > 0.3).count();
+    assertTrue(above > 0, "some pairs are judged noisy at the last estimate");
+    assertEquals(above + 1, rewrites.size(), "a header and exactly the pairs above the threshold: " + rewrites);
+    for (String l : rewrites.subList(1, rewrites.size())) assertEquals(3, l.split("\t", -1)[3].split(" ").length, l);
+    assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("whole").resolve(TrainRun.CONFIG).toFile())
+        .path("nlip_completion").asBoolean(), "the run folder records --noise-completion");
+
+    Path killed = tmp.resolve("killed");
+    try (TrainRun run = TrainRun.create(killed, cfg)) {
+      assertThrows(IllegalStateException.class, () -> run.run(ResumeHistoryTest.killedAt(11)));
+    }
+    try (TrainRun run = TrainRun.resume(killed)) {
+      assertEquals(8, run.resumedFrom().orElseThrow().step());
+      run.run(TrainListener.NONE);
+    }
+    // step 9's batch is collated before that step's estimate, so it trains on the rewrites restored from the checkpoint
+    List<JsonNode> resumed = new MetricsLog(killed.resolve(TrainRun.METRICS)).read();
+    assertEquals(whole.stream().map(n -> n.path("loss").asDouble()).toList(), resumed.stream().map(n -> n.path("loss").asDouble()).toList());
+    assertEquals(rewrites, Files.readAllLines(killed.resolve("model").resolve(NlipTask.REWRITES_FILE)));
+  }
+
+  @Test
+  void noiseCompletionWithoutACaptionDecoderIsOneLine(@TempDir Path tmp) {
+    TrainConfig cfg = Tiny.config(RUN.replace("'caption_noise': 0.25", "'caption_noise': 0.25, 'nlip_completion': true"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainRun.create(tmp.resolve("r"), cfg));
+    assertTrue(e.getMessage().contains("CoCa"), e.getMessage());
+  }
+
+  @Test
   void endlessShapesWithoutFixedPairsIsOneLine(@TempDir Path tmp) {
     TrainConfig cfg = Tiny.config(RUN.replace("'caption_noise': 0.25, ", ""));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainRun.create(tmp.resolve("r"), cfg));

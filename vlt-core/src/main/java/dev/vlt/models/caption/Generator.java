@@ -80,6 +80,21 @@ public final class Generator {
     }
   }
 
+  /**
+   * Greedy captions continuing a given start per image (its tokens, the start token first; e.g. a prefix of retrieved
+   * concepts, as NLIP's captioner reads): per image the ids generated after its start, without the end token.
+   *
+   * @param imageTokens the images' decoder tokens [B, S, E] ({@link CaptionModel#encodeForDecoding})
+   */
+  public List<int[]> continueGreedy(NDArray imageTokens, List<int[]> starts) {
+    int b = Math.toIntExact(imageTokens.getShape().get(0));
+    if (starts.size() != b) throw new IllegalArgumentException(starts.size() + " starts for " + b + " images");
+    try (NoGrad ng = NoGrad.open(); NDScope scope = new NDScope()) {
+      TokenSearch search = new TokenSearch((prefixes, rows) -> nextLogits(imageTokens, prefixes, rows), sot, eot, maxLength);
+      return search.greedyFrom(starts.toArray(new int[0][]));
+    }
+  }
+
   /** Captions as text: {@link #generate} decoded by {@code tokenizer}, trimmed. */
   public List<String> captions(NDArray images, Decoding decoding, Tokenizer tokenizer) {
     List<String> out = new ArrayList<>();

@@ -66,6 +66,46 @@ public final class TokenSearch {
     return out;
   }
 
+  /**
+   * Greedy continuation of given starts (each its own tokens, the start token first, of any length below the maximum):
+   * per row the tokens generated after its start, up to and excluding the end token. Rows whose starts differ in length
+   * are asked for in one call per length, as {@link NextLogits} takes one length per call.
+   */
+  public List<int[]> greedyFrom(int[][] starts) {
+    int images = starts.length;
+    int[][] seqs = new int[images][];
+    int[] length = new int[images];
+    boolean[] ended = new boolean[images];
+    for (int i = 0; i < images; i++) {
+      if (starts[i].length < 1 || starts[i].length >= maxLength) {
+        throw new IllegalArgumentException("a start of " + starts[i].length + " tokens leaves no room below the maximum " + maxLength);
+      }
+      seqs[i] = Arrays.copyOf(starts[i], maxLength);
+      length[i] = starts[i].length;
+    }
+    while (true) {
+      java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+      for (int i = 0; i < images; i++) {
+        if (!ended[i] && length[i] < maxLength) byLength.computeIfAbsent(length[i], n -> new ArrayList<>()).add(i);
+      }
+      if (byLength.isEmpty()) break;
+      for (var group : byLength.entrySet()) {
+        int[] rows = group.getValue().stream().mapToInt(Integer::intValue).toArray();
+        int[][] prefixes = new int[rows.length][];
+        for (int r = 0; r < rows.length; r++) prefixes[r] = Arrays.copyOf(seqs[rows[r]], group.getKey());
+        float[][] logits = next.apply(prefixes, rows);
+        for (int r = 0; r < rows.length; r++) {
+          int token = argmax(logits[r]);
+          if (token == eot) ended[rows[r]] = true;
+          else seqs[rows[r]][length[rows[r]]++] = token;
+        }
+      }
+    }
+    List<int[]> out = new ArrayList<>(images);
+    for (int i = 0; i < images; i++) out.add(Arrays.copyOfRange(seqs[i], starts[i].length, length[i]));
+    return out;
+  }
+
   private static int[] activeRows(boolean[] ended) {
     int n = 0;
     int[] rows = new int[ended.length];

@@ -90,9 +90,16 @@ public final class Coca extends Module implements ContrastiveModel, CaptionModel
    */
   @Override
   public NDArray nextTokenLogits(NDArray imageTokens, NDArray prefix) {
-    NDArray tokens = text.forward(prefix, Trace.NONE).tokens();
-    NDArray logits = textDecoder.forward(imageTokens, tokens, Trace.NONE);
-    return logits.get(new NDIndex(":, -1"));
+    return captionLogits(imageTokens, prefix).get(new NDIndex(":, -1"));
+  }
+
+  /**
+   * The decoder's next-token logits at every position of {@code ids} [B, n] (n ≤ {@link CocaConfig#maxDecodeLength()}),
+   * reading the text tower's states of ids and attending to image tokens [B, S, E] → [B, n, vocab]. A caller that puts a
+   * prefix of its own (NLIP's retrieved concepts) before the caption trains and decodes through this.
+   */
+  public NDArray captionLogits(NDArray imageTokens, NDArray ids) {
+    return textDecoder.forward(imageTokens, text.forward(ids, Trace.NONE).tokens(), Trace.NONE);
   }
 
   @Override
