@@ -70,7 +70,7 @@ class GroundingOverfitTest {
       images.add(s.image().load());
       s.phrases().forEach(p -> corpus.add(p.text()));
     }
-    BpeTrainer.train(corpus, 400).save(tmp);
+    BpeTrainer.train(corpus, 600).save(tmp);
     ClipBpeTokenizer tok = ClipBpeTokenizer.fromVocabAndMerges(tmp.resolve("vocab.json"), tmp.resolve("merges.txt"), 16);
     PreprocessConfig pre = PreprocessConfig.openai(64);
     try (NDManager m = NDManager.newBaseManager()) {
