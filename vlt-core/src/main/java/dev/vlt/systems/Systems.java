@@ -20,8 +20,9 @@ public final class Systems {
       new UniclQuickstart(),
       new MaeQuickstart(),
       new GroundingQuickstart("transvg", "transvg-small",
-          "TransVG (ViT + BERT + a 2-layer fusion transformer with a [REG] token, from scratch) trained to regress the referred "
-              + "box on ShapesWorld and emoji scenes; Acc@0.5 on held-out scenes against the centre box", GroundingQuickstart.STEPS,
+          "TransVG (ViT + BERT + a 2-layer fusion transformer with a [REG] token, the box centre around a reference point [REG] "
+              + "picks among the patches, from scratch) trained to regress the referred box on ShapesWorld and emoji scenes; Acc@0.5 "
+              + "on held-out scenes against the centre box", GroundingQuickstart.STEPS,
           GroundingQuickstart.BATCH, GroundingQuickstart.LR),
       new GroundingQuickstart("transvg++", "transvg++-small",
           "TransVG++ (a language-conditioned ViT: text cross-attention after blocks 1 and 3, [REG] among the ViT tokens, from "

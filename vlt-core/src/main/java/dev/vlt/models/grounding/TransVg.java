@@ -24,7 +24,9 @@ import dev.vlt.tensor.Trace;
  * ({@code vl_transformer}, post-norm as DETR's encoder) fuses them; {@code bbox_embed} regresses the box from [REG]'s
  * output. Names follow the released code. Differences: a ViT replaces DETR's ResNet + transformer visual branch; both
  * encoders are trained from scratch here (the paper starts from DETR and BERT weights); positions are added once at the
- * input rather than to queries and keys in every layer.
+ * input rather than to queries and keys in every layer; with {@code box_anchor} (the small configs) the box centre is
+ * regressed around a reference point [REG] picks among the fused patches ({@link PatchAnchor}), without which the model
+ * trained from scratch here stayed at the mean box.
  */
 public final class TransVg extends Module implements GroundingModel, ModelModule {
   private final TransVgConfig cfg;
@@ -36,6 +38,7 @@ public final class TransVg extends Module implements GroundingModel, ModelModule
   private final Parameter vlPosEmbed;
   private final PostNormEncoder vlTransformer;
   private final BoxHead bboxEmbed;
+  private final PatchAnchor anchor;
 
   public TransVg(TransVgConfig cfg) {
     this.cfg = cfg;
@@ -49,6 +52,7 @@ public final class TransVg extends Module implements GroundingModel, ModelModule
     vlTransformer = child("vl_transformer", new PostNormEncoder(d, cfg.fusion().layers(), cfg.fusion().heads(),
         cfg.fusion().intermediateSize(), cfg.fusion().layerNormEps()));
     bboxEmbed = child("bbox_embed", new BoxHead(d, d));
+    anchor = cfg.towers().boxAnchor() ? child("box_anchor", new PatchAnchor(d, cfg.towers().vision().grid())) : null;
   }
 
   @Override
@@ -68,7 +72,10 @@ public final class TransVg extends Module implements GroundingModel, ModelModule
     NDArray ones = keep.getManager().ones(new ai.djl.ndarray.types.Shape(b, 1), DataType.INT64);
     NDArray visible = NDArrays.concat(new NDList(ones, keep, ones.repeat(1, visu.getShape().get(1))), 1);
     NDArray h = vlTransformer.forward(x, Ops.keyPaddingMask(visible, x.getDataType()));
-    return bboxEmbed.forward(h.get(new NDIndex(":, 0")));
+    NDArray regOut = h.get(new NDIndex(":, 0"));                                                    // [B, D]
+    if (anchor == null) return bboxEmbed.forward(regOut);
+    NDArray fusedPatches = h.get(new NDIndex(":, {}:", 1 + ids.getShape().get(1)));                  // [B, N, D]
+    return bboxEmbed.forward(regOut, anchor.forward(regOut, fusedPatches));
   }
 
   @Override

@@ -50,8 +50,8 @@ public record TransVgConfig(GroundingTowers towers, FusionConfig fusion) impleme
 
   @Override
   public List<String> summary() {
-    return List.of("TransVG: [REG] + text tokens + visual tokens through a visual-linguistic transformer, box MLP on [REG]",
-        towers.describeVision(), towers.describeText(),
+    return List.of("TransVG: [REG] + text tokens + visual tokens through a visual-linguistic transformer, box MLP on [REG]"
+        + towers.describeReadout(), towers.describeVision(), towers.describeText(),
         String.format(Locale.ROOT, "fusion: %d post-norm layers, width %d, %d heads, %d tokens with learned positions",
             fusion.layers(), fusion.hiddenSize(), fusion.heads(), fusedTokens()));
   }

@@ -26,7 +26,8 @@ import java.util.List;
  * each block of {@code language_layers}, a language block ({@code language_blocks.K}: pre-norm cross-attention from
  * every visual token to the projected BERT tokens, then an MLP) conditions the visual tokens on the expression; the box MLP
  * reads [REG] after the final norm. The paper's language prompter/adapter choices and its gain from pretrained ViT layers
- * are not reproduced: here both encoders are trained from scratch.
+ * are not reproduced: here both encoders are trained from scratch. With {@code box_anchor} (the small configs) the box centre
+ * is regressed around a reference point [REG] picks among the patch tokens ({@link PatchAnchor}), as for TransVG.
  */
 public final class TransVgPlus extends Module implements GroundingModel, ModelModule {
   private final TransVgPlusConfig cfg;
@@ -37,6 +38,7 @@ public final class TransVgPlus extends Module implements GroundingModel, ModelMo
   private final Linear textProj;
   private final ModuleList<ResidualBlock> languageBlocks;
   private final BoxHead bboxEmbed;
+  private final PatchAnchor anchor;
 
   public TransVgPlus(TransVgPlusConfig cfg) {
     this.cfg = cfg;
@@ -54,6 +56,7 @@ public final class TransVgPlus extends Module implements GroundingModel, ModelMo
       languageBlocks.add(new ResidualBlock(w, v.heads(), v.mlpRatio(), Activation.GELU, true, 0.0));
     }
     bboxEmbed = child("bbox_embed", new BoxHead(w, w));
+    anchor = cfg.towers().boxAnchor() ? child("box_anchor", new PatchAnchor(w, v.grid())) : null;
   }
 
   @Override
@@ -72,7 +75,10 @@ public final class TransVgPlus extends Module implements GroundingModel, ModelMo
       x = blocks.get(i).forward(x, null);
       if (k < at.size() && at.get(k) == i) x = languageBlocks.get(k++).forward(x, words, textMask);
     }
-    return bboxEmbed.forward(norm.forward(x).get(new NDIndex(":, 0")));
+    NDArray h = norm.forward(x);                                                           // [B, 1 + N, W]
+    NDArray reg = h.get(new NDIndex(":, 0"));                                              // [B, W]
+    if (anchor == null) return bboxEmbed.forward(reg);
+    return bboxEmbed.forward(reg, anchor.forward(reg, h.get(new NDIndex(":, 1:"))));
   }
 
   @Override

@@ -79,6 +79,6 @@ public record TransVgPlusConfig(GroundingTowers towers, List<Integer> languageLa
   @Override
   public List<String> summary() {
     return List.of("TransVG++: a language-conditioned ViT ([REG] in the class-token slot, text cross-attention after blocks "
-        + languageLayers + "), box MLP on [REG]", towers.describeVision(), towers.describeText());
+        + languageLayers + "), box MLP on [REG]" + towers.describeReadout(), towers.describeVision(), towers.describeText());
   }
 }

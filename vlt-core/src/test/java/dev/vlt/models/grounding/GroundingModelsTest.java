@@ -62,10 +62,19 @@ class GroundingModelsTest {
     return TransVgPlusConfig.fromJson(new ObjectMapper().readTree("{" + TOWERS + "}"));
   }
 
+  /** Both models with the box read around a reference point among the patches ({@code box_anchor}), then both without. */
+  static List<ModelConfig> all() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ModelConfig vg = TransVgConfig.fromJson(json.readTree("{\"box_anchor\": true, " + TOWERS + """
+        , "fusion_cfg": {"hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 16}}"""));
+    ModelConfig plus = TransVgPlusConfig.fromJson(json.readTree("{\"box_anchor\": true, " + TOWERS + "}"));
+    return List.of(vg, plus, transVg(), transVgPlus());
+  }
+
   @Test
   void configsReadBackAndNameTheirArchitecture() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    for (ModelConfig c : List.of(transVg(), transVgPlus())) {
+    for (ModelConfig c : all()) {
       ModelConfig back = c.arch().equals(TransVgConfig.ARCH) ? TransVgConfig.fromJson(c.toJson(json)) : TransVgPlusConfig.fromJson(c.toJson(json));
       assertEquals(c, back);
     }
@@ -91,7 +100,7 @@ class GroundingModelsTest {
 
   @Test
   void boxesAreNormalisedAndDependOnTheText() throws Exception {
-    for (ModelConfig c : List.of(transVg(), transVgPlus())) {
+    for (ModelConfig c : all()) {
       Module model = c.create();
       model.initialize(m, 3);
       NDArray boxes = ((dev.vlt.models.GroundingModel) model).ground(images, ids).boxes();
@@ -117,7 +126,7 @@ class GroundingModelsTest {
 
   @Test
   void everyParameterLearnsFromTheBoxLoss() throws Exception {
-    for (ModelConfig c : List.of(transVg(), transVgPlus())) {
+    for (ModelConfig c : all()) {
       Module model = c.create();
       model.initialize(m, 5);
       model.train(true);
