@@ -60,7 +60,13 @@ class SparkCommandTest {
       List<String> a = search(direct, true, q);
       assertEquals(10, a.size());
       assertEquals(a, search(fromParquet, true, q), "exact search for '" + q + "'");
-      assertEquals(search(direct, false, q), search(fromParquet, false, q), "HNSW search for '" + q + "'");
+      // HNSW is approximate and the two graphs were built in different orders, so their lists may differ where scores
+      // nearly tie (this tiny untrained model's are within 0.01): each must find most of the exact top 10, with exact scores
+      for (Path index : List.of(direct, fromParquet)) {
+        List<String> approx = search(index, false, q);
+        long found = approx.stream().filter(a::contains).count();
+        assertTrue(found >= 8, "HNSW search for '" + q + "' in " + index.getFileName() + " finds " + found + " of the exact top 10: " + approx);
+      }
     }
     Path image = IndexSearchCommandTest.emoji(tmp.resolve("query"), 1).get(0);
     List<String> byImage = search(direct, true, "--image", image.toString());
