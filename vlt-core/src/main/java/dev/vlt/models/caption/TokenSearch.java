@@ -37,52 +37,42 @@ public final class TokenSearch {
     return stepwise(images, decoding instanceof Decoding.Sample s ? s : null);
   }
 
-  /** Greedy ({@code sample} null) or sampling: one sequence per image, all advancing one token per step. */
+  /** Greedy ({@code sample} null) or sampling: one sequence per image from the start token. */
   private List<int[]> stepwise(int images, Decoding.Sample sample) {
-    int[][] seqs = new int[images][maxLength];
-    int[] length = new int[images];
-    SplittableRandom[] rng = new SplittableRandom[images];
-    for (int i = 0; i < images; i++) {
-      seqs[i][0] = sot;
-      length[i] = 1;
-      if (sample != null) rng[i] = new SplittableRandom(sample.seed() * 0x9E3779B97F4A7C15L + i);
-    }
-    boolean[] ended = new boolean[images];
-    for (int len = 1; len < maxLength; len++) {
-      int[] active = activeRows(ended);
-      if (active.length == 0) break;
-      int[][] prefixes = new int[active.length][];
-      for (int r = 0; r < active.length; r++) prefixes[r] = Arrays.copyOf(seqs[active[r]], len);
-      float[][] logits = next.apply(prefixes, active);
-      for (int r = 0; r < active.length; r++) {
-        int i = active[r];
-        int token = sample == null ? argmax(logits[r]) : draw(logits[r], sample, rng[i]);
-        if (token == eot) ended[i] = true;
-        else seqs[i][length[i]++] = token;
-      }
-    }
-    List<int[]> out = new ArrayList<>(images);
-    for (int i = 0; i < images; i++) out.add(Arrays.copyOfRange(seqs[i], 1, length[i]));
-    return out;
+    int[][] starts = new int[images][];
+    for (int i = 0; i < images; i++) starts[i] = new int[] {sot};
+    return continueFrom(starts, sample);
   }
 
   /**
    * Greedy continuation of given starts (each its own tokens, the start token first, of any length below the maximum):
-   * per row the tokens generated after its start, up to and excluding the end token. Rows whose starts differ in length
-   * are asked for in one call per length, as {@link NextLogits} takes one length per call.
+   * per row the tokens generated after its start, up to and excluding the end token.
    */
   public List<int[]> greedyFrom(int[][] starts) {
+    for (int[] start : starts) {
+      if (start.length < 1 || start.length >= maxLength) {
+        throw new IllegalArgumentException("a start of " + start.length + " tokens leaves no room below the maximum " + maxLength);
+      }
+    }
+    return continueFrom(starts, null);
+  }
+
+  /**
+   * Greedy ({@code sample} null) or sampling continuation of each row's start, every live row advancing one token per
+   * round. Rows whose sequences differ in length are asked for in one call per length, as {@link NextLogits} takes one
+   * length per call; when every start is the start token alone, each round is one call over the live rows.
+   */
+  private List<int[]> continueFrom(int[][] starts, Decoding.Sample sample) {
     int images = starts.length;
     int[][] seqs = new int[images][];
     int[] length = new int[images];
-    boolean[] ended = new boolean[images];
+    SplittableRandom[] rng = new SplittableRandom[images];
     for (int i = 0; i < images; i++) {
-      if (starts[i].length < 1 || starts[i].length >= maxLength) {
-        throw new IllegalArgumentException("a start of " + starts[i].length + " tokens leaves no room below the maximum " + maxLength);
-      }
       seqs[i] = Arrays.copyOf(starts[i], maxLength);
       length[i] = starts[i].length;
+      if (sample != null) rng[i] = new SplittableRandom(sample.seed() * 0x9E3779B97F4A7C15L + i);
     }
+    boolean[] ended = new boolean[images];
     while (true) {
       java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
       for (int i = 0; i < images; i++) {
@@ -95,22 +85,16 @@ public final class TokenSearch {
         for (int r = 0; r < rows.length; r++) prefixes[r] = Arrays.copyOf(seqs[rows[r]], group.getKey());
         float[][] logits = next.apply(prefixes, rows);
         for (int r = 0; r < rows.length; r++) {
-          int token = argmax(logits[r]);
-          if (token == eot) ended[rows[r]] = true;
-          else seqs[rows[r]][length[rows[r]]++] = token;
+          int i = rows[r];
+          int token = sample == null ? argmax(logits[r]) : draw(logits[r], sample, rng[i]);
+          if (token == eot) ended[i] = true;
+          else seqs[i][length[i]++] = token;
         }
       }
     }
     List<int[]> out = new ArrayList<>(images);
     for (int i = 0; i < images; i++) out.add(Arrays.copyOfRange(seqs[i], starts[i].length, length[i]));
     return out;
-  }
-
-  private static int[] activeRows(boolean[] ended) {
-    int n = 0;
-    int[] rows = new int[ended.length];
-    for (int i = 0; i < ended.length; i++) if (!ended[i]) rows[n++] = i;
-    return Arrays.copyOf(rows, n);
   }
 
   static int argmax(float[] logits) {
