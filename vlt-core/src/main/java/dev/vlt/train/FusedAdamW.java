@@ -19,7 +19,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * which cost 16 % of a training step on 2 cores. Here every element is read and written once, on the compute threads.
  *
  * <p>The arithmetic is the tensor-op path's, in float and in the same order (each product and sum rounded as libtorch
- * rounds it, no fused multiply-add), so both paths give the same bits ({@code FusedAdamWTest}). Only contiguous fp32
+ * rounds it, no fused multiply-add): the moments come out bit for bit as the op path's, the weights within the last bits,
+ * as libtorch's sqrt is oneMKL's vector sqrt, not always correctly rounded ({@code FusedAdamWTest}). Only contiguous fp32
  * CPU tensors take this path; the buffers are libtorch's own memory, written in place.
  */
 final class FusedAdamW {

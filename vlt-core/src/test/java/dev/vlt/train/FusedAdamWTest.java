@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** AdamW's one-pass update against its tensor-op path: the same bits, over steps, groups, decay and both thread counts. */
+/** AdamW's one-pass update against its tensor-op path over steps, groups, decay and both thread counts: moments bit for bit. */
 class FusedAdamWTest {
   /** A tensor of several chunks (so the pool splits it), a small one, vectors without decay and a scalar. */
   static final class Parts extends Module {
@@ -73,12 +73,12 @@ class FusedAdamWTest {
   }
 
   @Test
-  void theOnePassUpdateGivesTheTensorOpsBitsOnOneThread() {
+  void theOnePassUpdateMatchesTheTensorOpsOnOneThread() {
     runBoth(1);
   }
 
   @Test
-  void theOnePassUpdateGivesTheTensorOpsBitsOnTwoThreads() {
+  void theOnePassUpdateMatchesTheTensorOpsOnTwoThreads() {
     runBoth(2);
   }
 

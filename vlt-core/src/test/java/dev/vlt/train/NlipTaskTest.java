@@ -41,16 +41,7 @@ class NlipTaskTest {
     assertEquals(65, noise.size(), "a header and the 64 pairs");
     assertTrue(noise.stream().skip(1).allMatch(l -> !l.split("\t", -1)[1].isEmpty()), "every pair's loss was recorded");
 
-    Path killed = tmp.resolve("killed");
-    try (TrainRun run = TrainRun.create(killed, cfg)) {
-      assertThrows(IllegalStateException.class, () -> run.run(ResumeHistoryTest.killedAt(11)));
-    }
-    try (TrainRun run = TrainRun.resume(killed)) {
-      assertEquals(8, run.resumedFrom().orElseThrow().step());
-      run.run(TrainListener.NONE);
-    }
-    List<JsonNode> resumed = new MetricsLog(killed.resolve(TrainRun.METRICS)).read();
-    assertEquals(whole.stream().map(n -> n.path("loss").asDouble()).toList(), resumed.stream().map(n -> n.path("loss").asDouble()).toList());
+    Path killed = killedResumedLikeWhole(tmp, cfg, whole);
     assertEquals(noise, Files.readAllLines(killed.resolve("model").resolve(NlipTask.NOISE_FILE)),
         "the estimates after the resume are the uninterrupted run's");
   }
@@ -76,17 +67,8 @@ class NlipTaskTest {
     assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("whole").resolve(TrainRun.CONFIG).toFile())
         .path("nlip_completion").asBoolean(), "the run folder records --noise-completion");
 
-    Path killed = tmp.resolve("killed");
-    try (TrainRun run = TrainRun.create(killed, cfg)) {
-      assertThrows(IllegalStateException.class, () -> run.run(ResumeHistoryTest.killedAt(11)));
-    }
-    try (TrainRun run = TrainRun.resume(killed)) {
-      assertEquals(8, run.resumedFrom().orElseThrow().step());
-      run.run(TrainListener.NONE);
-    }
     // step 9's batch is collated before that step's estimate, so it trains on the rewrites restored from the checkpoint
-    List<JsonNode> resumed = new MetricsLog(killed.resolve(TrainRun.METRICS)).read();
-    assertEquals(whole.stream().map(n -> n.path("loss").asDouble()).toList(), resumed.stream().map(n -> n.path("loss").asDouble()).toList());
+    Path killed = killedResumedLikeWhole(tmp, cfg, whole);
     assertEquals(rewrites, Files.readAllLines(killed.resolve("model").resolve(NlipTask.REWRITES_FILE)));
   }
 
@@ -102,5 +84,23 @@ class NlipTaskTest {
     TrainConfig cfg = Tiny.config(RUN.replace("'caption_noise': 0.25, ", ""));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainRun.create(tmp.resolve("r"), cfg));
     assertTrue(e.getMessage().contains("--caption-noise"), e.getMessage());
+  }
+
+  /**
+   * The run killed after step 11 (last checkpoint at 8), resumed and finished: its losses must be the uninterrupted run's
+   * step for step. Returns its folder.
+   */
+  private static Path killedResumedLikeWhole(Path tmp, TrainConfig cfg, List<JsonNode> whole) throws IOException {
+    Path killed = tmp.resolve("killed");
+    try (TrainRun run = TrainRun.create(killed, cfg)) {
+      assertThrows(IllegalStateException.class, () -> run.run(ResumeHistoryTest.killedAt(11)));
+    }
+    try (TrainRun run = TrainRun.resume(killed)) {
+      assertEquals(8, run.resumedFrom().orElseThrow().step());
+      run.run(TrainListener.NONE);
+    }
+    List<JsonNode> resumed = new MetricsLog(killed.resolve(TrainRun.METRICS)).read();
+    assertEquals(whole.stream().map(n -> n.path("loss").asDouble()).toList(), resumed.stream().map(n -> n.path("loss").asDouble()).toList());
+    return killed;
   }
 }
