@@ -57,14 +57,27 @@ final class GroundingQuickstart implements QuickstartSystem {
   private final String name;
   private final String model;
   private final String description;
+  private final String task;
+  private final String data;
   private final int steps;
   private final int batch;
   private final double lr;
 
+  /** A box-supervised system (TransVG, TransVG++): the grounding task on {@link #DATA}. */
   GroundingQuickstart(String name, String model, String description, int steps, int batch, double lr) {
+    this(name, model, description, "grounding", DATA, steps, batch, lr);
+  }
+
+  /**
+   * Any system that grounds ({@link dev.vlt.models.GroundingModel}), trained by its own task on its own data (SimLA and
+   * LOUPE learn from captions, without boxes) and evaluated exactly as the box-supervised ones.
+   */
+  GroundingQuickstart(String name, String model, String description, String task, String data, int steps, int batch, double lr) {
     this.name = name;
     this.model = model;
     this.description = description;
+    this.task = task;
+    this.data = data;
     this.steps = steps;
     this.batch = batch;
     this.lr = lr;
@@ -83,8 +96,8 @@ final class GroundingQuickstart implements QuickstartSystem {
   @Override
   public TrainConfig trainConfig(long seed, Long stepsOverride) {
     long n = stepsOverride != null ? stepsOverride : steps;
-    ObjectNode c = new ObjectMapper().createObjectNode().put("model", model).put("data", DATA).put("seed", seed)
-        .put("task", "grounding").put("shapes_objects", OBJECTS).put("crop_scale", 1.0).put("batch_size", batch).put("steps", n)
+    ObjectNode c = new ObjectMapper().createObjectNode().put("model", model).put("data", data).put("seed", seed)
+        .put("task", task).put("shapes_objects", OBJECTS).put("crop_scale", 1.0).put("batch_size", batch).put("steps", n)
         .put("train_num_samples", batch * Math.max(1, n / 4)).put("lr", lr).put("wd", 0.05).put("warmup", Math.min(100, n / 10));
     return TrainConfig.fromJson(c);
   }
