@@ -23,6 +23,8 @@ import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import dev.vlt.models.pacl.Pacl;
 import dev.vlt.models.pacl.PaclConfig;
+import dev.vlt.models.simla.Simla;
+import dev.vlt.models.simla.SimlaConfig;
 import dev.vlt.models.omnivl.OmniVl;
 import dev.vlt.models.omnivl.OmniVlConfig;
 import java.util.List;
@@ -67,6 +69,11 @@ public final class Architectures {
       "Deng et al. 2023: a language-conditioned ViT (text cross-attention inside the ViT, [REG] among its tokens) regresses the box",
       TransVgPlus.class, TransVgPlusConfig::fromJson, List.of("grounding"));
 
+  public static final Architecture SIMLA = new Architecture(SimlaConfig.ARCH, "SimLA",
+      "Khan et al. 2022: ALBEF's towers aligned at three levels (contrastive and matching, cross-modal reconstruction both "
+          + "ways through one fusion, keyword prediction); grounds by Grad-CAM over the fusion's cross-attention",
+      Simla.class, SimlaConfig::fromJson, List.of("simla"));
+
   public static final Architecture MAE = new Architecture("mae", "MAE",
       "He et al. 2021: masked autoencoder, a ViT encoding a random quarter of the patches and a light decoder predicting "
           + "the pixels of the rest (facebookresearch/mae's MaskedAutoencoderViT); images only",
@@ -81,7 +88,7 @@ public final class Architectures {
           + "head (class token) and against the frozen text tower's class × domain prompts (that token), for domain generalisation",
       Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, MAE,
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, MAE,
       OMNIVL, INDIGO);
 
   private Architectures() {}

@@ -38,7 +38,7 @@ public final class Models {
       "shapes-small", "msclip-shapes-small", "coca-tiny", "coca-shapes", "coca-shapes-small",
       "albef-shapes-small", "albef-vqa-shapes-small", "meter-tiny", "meter-shapes-small",
       "pacl-shapes-small",
-      "transvg-small", "transvg++-small",
+      "transvg-small", "transvg++-small", "simla-shapes-small",
       "mae-small", "mae-small-norm-pix",
       "omnivl-shapes-small");
 

@@ -2,6 +2,7 @@ package dev.vlt.nn;
 
 import ai.djl.ndarray.NDArray;
 import dev.vlt.tensor.Module;
+import java.util.function.UnaryOperator;
 
 /**
  * A post-norm layer that also attends to another sequence, as torchmultimodal's TransformerCrossAttentionLayer (and the
@@ -33,6 +34,20 @@ public final class PostNormCrossBlock extends Module {
   public NDArray forward(NDArray x, NDArray selfMask, NDArray kv, NDArray crossMask) {
     x = attentionNorm.forward(x.add(attention.forward(x, selfMask)));
     x = crossAttentionNorm.forward(x.add(crossAttention.forward(x, kv, crossMask)));
+    return feedforwardNorm.forward(x.add(feedforward.forward(x)));
+  }
+
+  /**
+   * {@link #forward} with both attention maps passed through hooks: each receives the layer's softmax weights
+   * (self-attention [B, heads, L, L], cross-attention [B, heads, L, S]) and returns the weights the layer then mixes
+   * values with, so a caller can read them (return them unchanged) or put a leaf copy in their place (Grad-CAM).
+   */
+  public NDArray forward(NDArray x, NDArray selfMask, NDArray kv, NDArray crossMask, UnaryOperator<NDArray> selfWeights,
+      UnaryOperator<NDArray> crossWeights) {
+    NDArray s = selfWeights.apply(attention.weights(x, x, selfMask));
+    x = attentionNorm.forward(x.add(attention.forwardWithWeights(s, x)));
+    NDArray c = crossWeights.apply(crossAttention.weights(x, kv, crossMask));
+    x = crossAttentionNorm.forward(x.add(crossAttention.forwardWithWeights(c, kv)));
     return feedforwardNorm.forward(x.add(feedforward.forward(x)));
   }
 

@@ -123,6 +123,15 @@ public final class QkvAttention extends Module {
     return Ops.linear(Ops.applyAttention(weights, v), out.weight().value(), null);
   }
 
+  /**
+   * The attention's output when it mixes kv's values with the given weights [B, heads, L, S] instead of its own: with
+   * {@code weights(q, kv, mask)} it equals {@code forward(q, kv, mask)}. Grad-CAM passes a leaf copy of the weights, so
+   * the gradient of a score with respect to where the layer attends can be read.
+   */
+  public NDArray forwardWithWeights(NDArray weights, NDArray kv) {
+    return out.forward(Ops.applyAttention(weights, project(kv, kv)[2]));
+  }
+
   /** q, k and v: [B, L, W], [B, S, W], [B, S, W]. */
   private NDArray[] project(NDArray q, NDArray kv) {
     if (qkv == null) return new NDArray[] {query.forward(q), key.forward(kv), value.forward(kv)};

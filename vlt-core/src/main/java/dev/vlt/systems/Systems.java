@@ -28,6 +28,11 @@ public final class Systems {
           "TransVG++ (a language-conditioned ViT: text cross-attention after blocks 1 and 3, [REG] among the ViT tokens, from "
               + "scratch) trained and evaluated exactly as transvg", GroundingQuickstart.STEPS, GroundingQuickstart.BATCH,
           GroundingQuickstart.LR),
+      new GroundingQuickstart("simla", "simla-shapes-small",
+          "SimLA (ALBEF's towers from scratch: contrastive + hard-negative matching, cross-modal reconstruction both ways "
+              + "through one fusion, keyword prediction) trained on captions only, never boxes; grounds by Grad-CAM of the matching "
+              + "score over fusion cross-attention, choosing among every patch-aligned rectangle (PatchBoxes); evaluated exactly as "
+              + "transvg", "simla", GroundingQuickstart.DATA, 400, GroundingQuickstart.BATCH, 5e-4),
 
       new OmniVlQuickstart(),
       new IndigoQuickstart());

@@ -13,6 +13,7 @@ import dev.vlt.objectives.ItmLoss;
 import dev.vlt.objectives.LossTerms;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,14 +58,31 @@ public final class AlbefTask implements Task<AlbefTask.Pairs, AlbefTask.Outputs>
   @Override
   public Pairs collate(Batch batch, NDManager manager) {
     NDArray ids = manager.create(batch.tokens()).toType(DataType.INT64, false);
+    long[] idx = sampleNumbers(batch);
+    return new Pairs(batch.images(), ids, ids.neq(model.config().text().embeddings().padId()).toType(DataType.INT64, false),
+        manager.create(idx), drawSeed(seed, idx));
+  }
+
+  /** A non-negative number per sample id (the queue's empty slots are −100): equal ids, equal numbers. */
+  static long[] sampleNumbers(Batch batch) {
     long[] idx = new long[batch.size()];
+    for (int i = 0; i < idx.length; i++) idx[i] = SplitMix.mix(0, batch.samples().get(i).id().hashCode()) >>> 1;
+    return idx;
+  }
+
+  /** The seed of a batch's hard-negative draws: a function of the run's seed and the batch's samples alone. */
+  static long drawSeed(long seed, long[] idx) {
     long draw = seed;
-    for (int i = 0; i < idx.length; i++) {
-      // a non-negative number per sample id (the queue's empty slots are −100)
-      idx[i] = SplitMix.mix(0, batch.samples().get(i).id().hashCode()) >>> 1;
-      draw = SplitMix.mix(draw, idx[i]);
+    for (long i : idx) draw = SplitMix.mix(draw, i);
+    return draw;
+  }
+
+  /** ALBEF's code keeps the learned temperature in [0.001, 0.5] after every step. */
+  static void clampTemperature(Parameter temp) {
+    try (NoGrad ignored = NoGrad.open()) {
+      NDArray t = temp.value();
+      t.set(new float[] {Math.max(0.001f, Math.min(0.5f, t.toType(DataType.FLOAT32, false).getFloat()))});
     }
-    return new Pairs(batch.images(), ids, ids.neq(model.config().text().embeddings().padId()).toType(DataType.INT64, false), manager.create(idx), draw);
   }
 
   @Override
@@ -93,10 +111,7 @@ public final class AlbefTask implements Task<AlbefTask.Pairs, AlbefTask.Outputs>
   public void afterStep() {
     for (RetrievalOutput out : pending) model.enqueue(out);
     pending.clear();
-    try (NoGrad ignored = NoGrad.open()) {
-      NDArray t = model.temp().value();
-      t.set(new float[] {Math.max(0.001f, Math.min(0.5f, t.toType(DataType.FLOAT32, false).getFloat()))});
-    }
+    clampTemperature(model.temp());
   }
 
   @Override

@@ -131,7 +131,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
     for (int i = 0; i < b; i++) {
       SplittableRandom rng = new SplittableRandom(SplitMix.mix(seed, batch.samples().get(i).id().hashCode()));
       if (mfrSeeds != null) mfrSeeds[i] = SplitMix.mix(seed ^ 0x3F2A_11E5L, batch.samples().get(i).id().hashCode());
-      masked[i] = mask(caption[i], pad, rng, i * (long) l, rows, labels);
+      masked[i] = TokenMasking.mask(caption[i], pad, model.config().maskTokenId(), MASK_PROB, rng, i * (long) l, rows, labels);
       boolean swap = b > 1 && rng.nextBoolean();
       itmImages[i] = swap ? (i + 1 + rng.nextInt(b - 1)) % b : i;
       itmLabels[i] = swap ? 0 : 1;
@@ -170,23 +170,6 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
         in.itmLabels(), q, q.neq(pad).toType(DataType.INT64, false),
         manager.create(questionImages.stream().mapToLong(Long::longValue).toArray()),
         manager.create(answers.stream().mapToLong(Long::longValue).toArray()), mfrSeeds);
-  }
-
-  /** BERT's masking of one row's content tokens (not the first, the last real one, or padding); records rows and labels. */
-  private long[] mask(long[] ids, long pad, SplittableRandom rng, long rowStart, List<Long> rows, List<Long> labels) {
-    long[] out = ids.clone();
-    int end = ids.length;
-    while (end > 0 && ids[end - 1] == pad) end--;
-    int maskId = model.config().maskTokenId();
-    for (int t = 1; t < end - 1; t++) {
-      if (rng.nextDouble() >= MASK_PROB) continue;
-      rows.add(rowStart + t);
-      labels.add(ids[t]);
-      double r = rng.nextDouble();
-      if (r < 0.8) out[t] = maskId;
-      else if (r < 0.9) out[t] = 1 + rng.nextInt(maskId - 1);   // a random real token (ids 1 .. mask-1; 0 pads)
-    }
-    return out;
   }
 
   @Override

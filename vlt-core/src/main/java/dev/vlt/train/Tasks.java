@@ -9,6 +9,7 @@ import dev.vlt.models.albef.AlbefVqa;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.mae.Mae;
+import dev.vlt.models.simla.Simla;
 import dev.vlt.objectives.CocaLoss;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
@@ -80,6 +81,10 @@ public final class Tasks {
       new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "
           + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
           IndigoTask::create),
+      new Entry("simla", "SimLA: ALBEF's distilled contrastive loss and hard-negative matching, cross-modal reconstruction both ways "
+          + "through one fusion (masked text attends to the image, hidden patches' pixels attend to the text) and keyword "
+          + "prediction from the image (targets: the momentum fusion's [CLS] attention); captions only",
+          c -> new SimlaTask(c.model().as(Simla.class), c.textTokenizer(), c.config().seed(), c.writer())),
       new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
           + "normalised box", GroundingTask::of));
 

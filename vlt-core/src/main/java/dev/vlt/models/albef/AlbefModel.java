@@ -135,6 +135,11 @@ public final class AlbefModel extends Module {
     return multimodalEncoder;
   }
 
+  /** The momentum copy of the fusion (frozen), for what its attention shows (SimLA's keywords). */
+  public CrossAttentionFusion multimodalEncoderMomentum() {
+    return multimodalEncoderM;
+  }
+
   public double momentum() {
     return momentum;
   }

@@ -75,7 +75,26 @@ public final class AlbefRetrieval extends Module implements ModelModule, ImageTe
   }
 
   private static NDArray feature(Linear proj, NDArray embeds) {
-    return Ops.l2Normalize(proj.forward(embeds.get(new NDIndex(":, 0"))));
+    return Ops.l2Normalize(projected(proj, embeds));
+  }
+
+  private static NDArray projected(Linear proj, NDArray embeds) {
+    return proj.forward(embeds.get(new NDIndex(":, 0")));
+  }
+
+  /** The contrastive projection of image tokens' [CLS] [B, 1 + g², H] → [B, E], before normalisation. */
+  public NDArray projectImage(NDArray imageEmbeds) {
+    return projected(sim.visionProj, imageEmbeds);
+  }
+
+  /** The same for text states [B, L, H] → [B, E]. */
+  public NDArray projectText(NDArray textEmbeds) {
+    return projected(sim.textProj, textEmbeds);
+  }
+
+  /** The ITM head: fused [CLS] states [N, H] → (no match, match) logits [N, 2]. */
+  public NDArray itmLogits(NDArray cls) {
+    return itmHead.forward(cls);
   }
 
   /** Matching of given pairs: image tokens [B, S, H], text states and atts [B, L(, H)], row i with row i. */

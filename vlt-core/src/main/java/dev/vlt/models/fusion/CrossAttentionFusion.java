@@ -5,6 +5,7 @@ import dev.vlt.nn.PostNormCrossBlock;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.ModuleList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Text-side cross-attention fusion (ALBEF, Li et al. 2021; torchmultimodal's ALBEFMultimodalEncoder): the text tokens go
@@ -34,6 +35,23 @@ public final class CrossAttentionFusion extends Module {
   public NDArray forward(NDArray text, NDArray textMask, NDArray image, NDArray imageMask) {
     NDArray x = text;
     for (PostNormCrossBlock layer : layers.items()) x = layer.forward(x, textMask, image, imageMask);
+    return x;
+  }
+
+  /**
+   * {@link #forward} with the attention maps of layer {@code at} passed through hooks (see
+   * {@link PostNormCrossBlock#forward(NDArray, NDArray, NDArray, NDArray, UnaryOperator, UnaryOperator)}): SimLA reads the
+   * last layer's [CLS] self-attention for its keywords and replaces a layer's cross-attention by a leaf for Grad-CAM.
+   */
+  public NDArray forward(NDArray text, NDArray textMask, NDArray image, NDArray imageMask, int at,
+      UnaryOperator<NDArray> selfWeights, UnaryOperator<NDArray> crossWeights) {
+    if (at < 0 || at >= cfg.layers()) throw new IllegalArgumentException("layer " + at + " of a " + cfg.layers() + "-layer fusion");
+    NDArray x = text;
+    List<PostNormCrossBlock> all = layers.items();
+    for (int i = 0; i < all.size(); i++) {
+      x = i == at ? all.get(i).forward(x, textMask, image, imageMask, selfWeights, crossWeights)
+          : all.get(i).forward(x, textMask, image, imageMask);
+    }
     return x;
   }
 
