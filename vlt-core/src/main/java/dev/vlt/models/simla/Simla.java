@@ -2,8 +2,6 @@ package dev.vlt.models.simla;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
@@ -144,25 +142,27 @@ public final class Simla extends Module implements ModelModule, ImageEmbedding, 
     return proposals;
   }
 
-  /** The Grad-CAM heat maps and matching probabilities of B pairs. */
-  public record Heat(NDArray maps, NDArray probability) {}
+  /**
+   * Grad-CAM's evidence for B pairs.
+   *
+   * @param weights the cross-attention weights of layer {@code gradcam_layer} [B, heads, L, 1 + N]
+   * @param grads the gradient of each pair's "match" logit with respect to them, same shape
+   * @param maps heat over the patches [B, N] ({@link GradCam#map})
+   * @param probability each pair's match probability [B]
+   */
+  public record Heat(NDArray weights, NDArray grads, NDArray maps, NDArray probability) {}
 
   /**
    * Grad-CAM for B pairs at once: the fusion runs with layer {@code gradcam_layer}'s cross-attention replaced by a leaf
    * copy of itself, the summed "match" logits are back-propagated (each row's gradient is its own score's, the rows being
-   * independent), and {@link GradCam#map} turns weights and gradients into heat [B, N]. The model's parameters are frozen
-   * meanwhile, so nothing but the leaf receives a gradient; works inside a no-grad scope (it opens its own collector).
+   * independent), and {@link GradCam#map} turns weights and gradients into heat. The model's parameters are frozen
+   * meanwhile, so nothing but the leaf receives a gradient; it works inside a no-grad scope (it opens its own collector,
+   * so not inside a training step's).
    *
    * @param images [B, 3, S, S]; @param ids [B, L] padded with {@link #padId()}
    */
   public Heat gradCam(NDArray images, NDArray ids) {
     NDArray atts = ids.neq(padId()).toType(DataType.INT64, false);
-    NDArray image;
-    NDArray text;
-    try (NoGrad ignored = NoGrad.open()) {
-      image = encoders().visionEncoder().forward(images);
-      text = encoders().textEncoder().forward(ids, atts);
-    }
     NDArray[] leaf = new NDArray[1];
     synchronized (GRADIENT_LOCK) {
       List<Parameter> frozen = new ArrayList<>();
@@ -173,22 +173,38 @@ public final class Simla extends Module implements ModelModule, ImageEmbedding, 
         }
       }
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray fused = encoders().multimodalEncoder().forward(text, Ops.keyPaddingMask(atts, text.getDataType()), image, null,
-            cfg.gradcamLayer(), UnaryOperator.identity(), w -> {
-              leaf[0] = w.stopGradient();
-              leaf[0].setRequiresGradient(true);
-              return leaf[0];
-            });
-        NDArray logits = albef.itmLogits(fused.get(new NDIndex(":, 0")));                   // [B, 2]
+        NDArray logits = matchLogits(images, ids, w -> {
+          leaf[0] = w.stopGradient();
+          leaf[0].setRequiresGradient(true);
+          return leaf[0];
+        });
         gc.backward(logits.get(new NDIndex(":, 1")).sum());
         try (NoGrad ignored = NoGrad.open()) {
-          NDArray maps = GradCam.map(leaf[0], leaf[0].getGradient(), atts);
-          return new Heat(maps, logits.softmax(1).get(new NDIndex(":, 1")));
+          NDArray grads = leaf[0].getGradient().duplicate();
+          return new Heat(leaf[0].stopGradient(), grads, GradCam.map(leaf[0], grads, atts),
+              logits.softmax(1).get(new NDIndex(":, 1")));
         }
       } finally {
         for (Parameter p : frozen) p.setFrozen(false);
       }
     }
+  }
+
+  /**
+   * The matching logits [B, 2] of B pairs with layer {@code gradcam_layer}'s cross-attention weights passed through
+   * {@code crossWeights}; the towers run without autograd, the fusion in the caller's grad mode.
+   */
+  NDArray matchLogits(NDArray images, NDArray ids, UnaryOperator<NDArray> crossWeights) {
+    NDArray atts = ids.neq(padId()).toType(DataType.INT64, false);
+    NDArray image;
+    NDArray text;
+    try (NoGrad ignored = NoGrad.open()) {
+      image = encoders().visionEncoder().forward(images);
+      text = encoders().textEncoder().forward(ids, atts);
+    }
+    NDArray fused = encoders().multimodalEncoder().forward(text, Ops.keyPaddingMask(atts, text.getDataType()), image, null,
+        cfg.gradcamLayer(), UnaryOperator.identity(), crossWeights);
+    return albef.itmLogits(fused.get(new NDIndex(":, 0")));
   }
 
   /** The proposal each heat map singles out, as normalised (cx, cy, w, h), and the pair's matching probability as score. */
