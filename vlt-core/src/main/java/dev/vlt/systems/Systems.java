@@ -32,7 +32,7 @@ public final class Systems {
           "SimLA (ALBEF's towers from scratch: contrastive + hard-negative matching, cross-modal reconstruction both ways "
               + "through one fusion, keyword prediction) trained on captions only, never boxes; grounds by Grad-CAM of the matching "
               + "score over fusion cross-attention, choosing among every patch-aligned rectangle (PatchBoxes); evaluated exactly as "
-              + "transvg", "simla", GroundingQuickstart.DATA, 400, GroundingQuickstart.BATCH, 5e-4),
+              + "transvg", "simla", GroundingQuickstart.DATA, 500, GroundingQuickstart.BATCH, 5e-4),
 
       new OmniVlQuickstart(),
       new IndigoQuickstart());
