@@ -3,7 +3,6 @@ package dev.vlt.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.Batch;
 import dev.vlt.models.albef.ItmOutput;
 import dev.vlt.models.albef.RetrievalOutput;
