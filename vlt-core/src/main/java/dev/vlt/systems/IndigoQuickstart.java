@@ -97,10 +97,39 @@ final class IndigoQuickstart implements QuickstartSystem {
     ObjectNode c = JSON.createObjectNode().put("model", CLIP_MODEL).put("data", CLIP_DATA).put("task", "contrastive")
         .put("seed", seed).put("batch_size", BATCH).put("steps", CLIP_STEPS).put("zeroshot_frequency", 0)
         .put("save_frequency", 1000).put("log_every_n_steps", 100);
-    log.accept("0/2 training the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
-        + " training emoji captioned by category and name) -> " + runDir);
-    train(runDir, TrainConfig.fromJson(c));
+    TrainConfig clipConfig = TrainConfig.fromJson(c);
+    if (finished(runDir, c)) {
+      log.accept("0/2 the frozen CLIP in " + runDir + " was trained with this configuration: reused");
+    } else {
+      log.accept("0/2 training the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
+          + " training emoji captioned by category and name) -> " + runDir);
+      train(runDir, clipConfig);
+    }
     return indigoConfig(seed, steps != null ? steps : STEPS, runDir.resolve(TrainRun.MODEL), List.of(Style.values()));
+  }
+
+  /**
+   * Whether {@code runDir} holds a finished run (its model folder written) whose recorded configuration has every setting of
+   * {@code chosen}: a second quickstart into the same folder then reuses the frozen CLIP instead of training it again.
+   */
+  static boolean finished(Path runDir, ObjectNode chosen) {
+    Path recorded = runDir.resolve(TrainRun.CONFIG);
+    if (!Files.isRegularFile(runDir.resolve(TrainRun.MODEL).resolve(Models.WEIGHTS_FILE)) || !Files.isRegularFile(recorded)) return false;
+    try {
+      var run = JSON.readTree(recorded.toFile());
+      for (var it = chosen.fields(); it.hasNext(); ) {
+        var e = it.next();
+        var mine = e.getValue();
+        var theirs = run.get(e.getKey());
+        if (theirs == null) return false;
+        boolean same = mine.isNumber() && theirs.isNumber() ? mine.decimalValue().compareTo(theirs.decimalValue()) == 0
+            : mine.equals(theirs);                                        // 0L and 0 are one setting, not two JSON nodes
+        if (!same) return false;
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** INDIGO over the CLIP folder {@code clip}, trained on the training emoji in {@code styles}. */
@@ -163,8 +192,10 @@ final class IndigoQuickstart implements QuickstartSystem {
 
     // the model of the quickstart's run, trained on every style: accuracy on each style's test emoji (domains it has seen)
     Map<Style, Double> seen = new LinkedHashMap<>();
+    IndigoConfig indigo;
     try (LoadedModel lm = Models.load(modelDir)) {
       Indigo m = lm.as(Indigo.class);
+      indigo = m.config();
       for (Style s : Style.values()) seen.put(s, accuracy(heads(m, lm, styled(test, s)), testLabels, "combined"));
     }
 
@@ -216,7 +247,7 @@ final class IndigoQuickstart implements QuickstartSystem {
           + "%.1f%%, linear probe %.1f%%", h.id(), 100 * f.combined(), 100 * f.classToken(), 100 * f.text(), 100 * f.zeroShot(),
           100 * f.probe()));
     }
-    return report(out, folds, seen, trained, test, train.count());
+    return report(out, folds, seen, trained, indigo, test, train.count());
   }
 
   /** Every head's class probabilities for {@code images} [N][C], one array per prediction rule. */
@@ -259,8 +290,8 @@ final class IndigoQuickstart implements QuickstartSystem {
     return out;
   }
 
-  private Evaluation report(Path out, List<Fold> folds, Map<Style, Double> seen, TrainConfig trained, SampleList test,
-      int trainCount) throws IOException {
+  private Evaluation report(Path out, List<Fold> folds, Map<Style, Double> seen, TrainConfig trained, IndigoConfig indigo,
+      SampleList test, int trainCount) throws IOException {
     List<Figure> figures = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
@@ -292,7 +323,9 @@ final class IndigoQuickstart implements QuickstartSystem {
     html.paragraph("The frozen CLIP is " + CLIP_MODEL + " trained contrastively for " + CLIP_STEPS + " steps of " + BATCH
         + " on the " + trainCount + " training emoji captioned by their category and name ('an emoji of food & drink: "
         + "red apple', the wording drawn from the emoji prompt set; it has seen the original art only). INDIGO (a ViT of "
-        + "width 96, 4 blocks, 16-pixel patches, from scratch, with the CLIP's image embedding as an extra token) trains for "
+        + "width " + indigo.width() + ", " + indigo.depth() + " blocks, " + indigo.patchSize() + "-pixel patches, "
+        + (indigo.initFromClip() ? "started as a copy of the frozen CLIP's image tower and fine-tuned" : "from scratch")
+        + ", with the CLIP's image embedding as an extra token) trains for "
         + trained.steps() + " steps of " + trained.batchSize() + " per fold, seed " + trained.seed() + ", on the training emoji "
         + "in the source styles; its class token goes to a linear head, its CLIP token is classified against the frozen text "
         + "tower's prompts 'STYLE TEMPLATE of CATEGORY' for every source style and category, the two cross-entropies weighted "

@@ -115,4 +115,28 @@ class IndigoTest {
       assertEquals(clip.namedParameters().size(), clipParams);
     }
   }
+
+  @Test
+  void startingFromTheClipTowerCopiesItAndKeepsTheClipApart() {
+    ClipConfig clipCfg = Models.config("tiny", ClipConfig.class);
+    IndigoConfig c = IndigoConfig.over(clipCfg, CLASSES, DOMAINS, TEMPLATES);
+    assertTrue(c.initFromClip());
+    assertEquals(c, IndigoConfig.fromJson(c.toJson(new ObjectMapper())));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IndigoConfig(clipCfg, 32, 2, 4, 8,
+        CLASSES, DOMAINS, TEMPLATES, "combined", true));
+    assertTrue(e.getMessage().contains("init_from_clip"), e.getMessage());
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      Clip clip = new Clip(clipCfg);
+      clip.initialize(m, 5);
+      Indigo model = Indigo.over(clip, c, 7, m);
+      NDArray conv = clip.visual().namedParameters().get("conv1.weight").value();
+      NDArray patch = model.vit().namedParameters().get("patch_embed.proj.weight").value();
+      assertEquals(0f, conv.sub(patch).abs().max().getFloat());
+      // a step on the trainable copy leaves the frozen tower where it was
+      Parameter p = model.vit().namedParameters().get("patch_embed.proj.weight");
+      p.set(p.value().add(1f));
+      assertEquals(0f, conv.sub(clip.visual().namedParameters().get("conv1.weight").value()).abs().max().getFloat());
+      assertEquals(0f, conv.sub(model.clip().visual().namedParameters().get("conv1.weight").value()).abs().max().getFloat());
+    }
+  }
 }
