@@ -97,39 +97,9 @@ final class IndigoQuickstart implements QuickstartSystem {
     ObjectNode c = JSON.createObjectNode().put("model", CLIP_MODEL).put("data", CLIP_DATA).put("task", "contrastive")
         .put("seed", seed).put("batch_size", BATCH).put("steps", CLIP_STEPS).put("zeroshot_frequency", 0)
         .put("save_frequency", 1000).put("log_every_n_steps", 100);
-    TrainConfig clipConfig = TrainConfig.fromJson(c);
-    if (finished(runDir, c)) {
-      log.accept("0/2 the frozen CLIP in " + runDir + " was trained with this configuration: reused");
-    } else {
-      log.accept("0/2 training the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
-          + " training emoji captioned by category and name) -> " + runDir);
-      train(runDir, clipConfig);
-    }
+    Stage.trained(runDir, c, "0/2 the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
+        + " training emoji captioned by category and name)", log);
     return indigoConfig(seed, steps != null ? steps : STEPS, runDir.resolve(TrainRun.MODEL), List.of(Style.values()));
-  }
-
-  /**
-   * Whether {@code runDir} holds a finished run (its model folder written) whose recorded configuration has every setting of
-   * {@code chosen}: a second quickstart into the same folder then reuses the frozen CLIP instead of training it again.
-   */
-  static boolean finished(Path runDir, ObjectNode chosen) {
-    Path recorded = runDir.resolve(TrainRun.CONFIG);
-    if (!Files.isRegularFile(runDir.resolve(TrainRun.MODEL).resolve(Models.WEIGHTS_FILE)) || !Files.isRegularFile(recorded)) return false;
-    try {
-      var run = JSON.readTree(recorded.toFile());
-      for (var it = chosen.fields(); it.hasNext(); ) {
-        var e = it.next();
-        var mine = e.getValue();
-        var theirs = run.get(e.getKey());
-        if (theirs == null) return false;
-        boolean same = mine.isNumber() && theirs.isNumber() ? mine.decimalValue().compareTo(theirs.decimalValue()) == 0
-            : mine.equals(theirs);                                        // 0L and 0 are one setting, not two JSON nodes
-        if (!same) return false;
-      }
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** INDIGO over the CLIP folder {@code clip}, trained on the training emoji in {@code styles}. */
@@ -139,14 +109,6 @@ final class IndigoQuickstart implements QuickstartSystem {
         .put("lr", 1e-3).put("wd", 0.05).put("warmup", Math.min(20, steps / 5)).put("zeroshot_frequency", 0)
         .put("save_frequency", 1000).put("log_every_n_steps", 40);
     return TrainConfig.fromJson(c);
-  }
-
-  private static Path train(Path runDir, TrainConfig cfg) throws IOException {
-    try (TrainRun run = TrainRun.create(runDir, cfg)) {
-      if (run.run(TrainListener.NONE) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early: " + runDir);
-    }
-    Checkpoints.deleteTree(runDir.resolve(TrainRun.CHECKPOINTS));
-    return runDir.resolve(TrainRun.MODEL);
   }
 
   /** Every style but {@code heldOut}: a fold's source domains. */
@@ -235,7 +197,7 @@ final class IndigoQuickstart implements QuickstartSystem {
       Path foldDir = out.resolve("folds").resolve(h.id()).resolve("train");
       Checkpoints.deleteTree(foldDir);
       log.accept("  held out " + h.id() + ": training INDIGO on " + sources.stream().map(Style::id).toList() + " -> " + foldDir);
-      Path foldModel = train(foldDir, indigoConfig(trained.seed(), trained.steps(), clipDir, sources));
+      Path foldModel = Stage.train(foldDir, indigoConfig(trained.seed(), trained.steps(), clipDir, sources));
       IndigoOutputs o;
       try (LoadedModel lm = Models.load(foldModel)) {
         o = heads(lm.as(Indigo.class), lm, styled(test, h));

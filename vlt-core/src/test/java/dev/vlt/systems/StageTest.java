@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A second indigo quickstart into the same folder reuses the frozen CLIP only when that CLIP is finished and the same. */
-class IndigoQuickstartTest {
+/** A quickstart stage (the frozen CLIP of INDIGO, METER) is reused only when that CLIP is finished and the same. */
+class StageTest {
   @Test
   void reusesOnlyAFinishedRunOfTheSameSettings(@TempDir Path dir) throws Exception {
     ObjectMapper json = new ObjectMapper();
@@ -21,13 +21,13 @@ class IndigoQuickstartTest {
     ObjectNode recorded = json.createObjectNode().put("model", "shapes-small").put("seed", 0).put("steps", 300)
         .put("epochs", 8).put("lr", 1e-3);
     Files.writeString(dir.resolve(TrainRun.CONFIG), recorded.toString());
-    assertFalse(IndigoQuickstart.finished(dir, chosen), "no model folder yet: the run did not finish");
+    assertFalse(Stage.finished(dir, chosen), "no model folder yet: the run did not finish");
     Files.createDirectories(dir.resolve(TrainRun.MODEL));
     Files.writeString(dir.resolve(TrainRun.MODEL).resolve(Models.WEIGHTS_FILE), "weights");
-    assertTrue(IndigoQuickstart.finished(dir, chosen), "same settings (seed 0L and 0 alike), extra recorded settings ignored");
-    assertFalse(IndigoQuickstart.finished(dir, chosen.deepCopy().put("seed", 1L)), "another seed");
-    assertFalse(IndigoQuickstart.finished(dir, chosen.deepCopy().put("data", "emoji:train")), "a setting the run never recorded");
+    assertTrue(Stage.finished(dir, chosen), "same settings (seed 0L and 0 alike), extra recorded settings ignored");
+    assertFalse(Stage.finished(dir, chosen.deepCopy().put("seed", 1L)), "another seed");
+    assertFalse(Stage.finished(dir, chosen.deepCopy().put("data", "emoji:train")), "a setting the run never recorded");
     Files.writeString(dir.resolve(TrainRun.CONFIG), "{not json");
-    assertFalse(IndigoQuickstart.finished(dir, chosen), "an unreadable record is not a match");
+    assertFalse(Stage.finished(dir, chosen), "an unreadable record is not a match");
   }
 }
