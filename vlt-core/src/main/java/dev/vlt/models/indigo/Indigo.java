@@ -71,6 +71,9 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
     trained.namedParameters().forEach((name, p) -> m.clip.namedParameters().get(name).set(p.value()));
     m.clip.freeze(true);
     if (cfg.initFromClip()) OpenClipTower.copy(trained.visual(), m.vit, manager);
+    if (cfg.tokenSkip()) {                                                             // the correction starts at zero
+      for (Parameter p : m.tokenProj.namedParameters().values()) p.set(manager.zeros(p.shape()));
+    }
     return m;
   }
 
@@ -85,7 +88,9 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
     x = NDArrays.concat(new NDList(x.get(":, :1, :"), m, x.get(":, 1:, :")), 1);      // [B, 2 + P, W]
     x = vit.encode(x, Trace.NONE);                                                   // blocks, final norm
     NDArray cls = x.get(":, 0, :");                                                  // [B, W]
-    NDArray token = Ops.l2Normalize(tokenProj.forward(x.get(":, 1, :")));             // [B, E]
+    NDArray out = tokenProj.forward(x.get(":, 1, :"));                                // [B, E]
+    if (cfg.tokenSkip()) out = out.add(clipFeatures);                                // the CLIP's embedding + a correction
+    NDArray token = Ops.l2Normalize(out);
     NDArray scale = logitScale.value().exp();
     NDArray textLogits = token.matMul(textAnchors.value().transpose()).mul(scale);   // [B, D·C]
     return new IndigoOutput(head.forward(cls), textLogits, scale);

@@ -31,9 +31,13 @@ import java.util.Locale;
  * @param initFromClip whether the trainable ViT starts as a copy of the frozen CLIP's image tower (the paper starts it from
  *     a pretrained ViT; the CLIP's tower is the pretrained ViT a project without downloads has). It then has the tower's
  *     shape (width, blocks, heads, patch) and CLIP's {@code ln_pre} as timm's {@code norm_pre}.
+ * @param tokenSkip whether the CLIP token's output adds the CLIP's own image embedding to its projection, the projection
+ *     starting at zero: the CLIP-token head then starts as the frozen CLIP's zero-shot over the class × domain prompts and
+ *     training learns a correction (a residual adapter, as CLIP-Adapter's; not in the paper, which has a DeiT-sized ViT and
+ *     a CLIP trained on 400M pairs, where the token survives the ViT on its own)
  */
 public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int patchSize, List<String> classes,
-    List<String> domains, List<String> domainTemplates, String prediction, boolean initFromClip) implements ModelConfig {
+    List<String> domains, List<String> domainTemplates, String prediction, boolean initFromClip, boolean tokenSkip) implements ModelConfig {
   public static final String ARCH = "indigo";
   public static final String KEY = "indigo_cfg";
   public static final List<String> PREDICTIONS = List.of("combined", "class-token", "text");
@@ -69,7 +73,7 @@ public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int
   /** A randomly initialised ViT of the given shape. */
   public IndigoConfig(ClipConfig clip, int width, int depth, int heads, int patchSize, List<String> classes,
       List<String> domains, List<String> domainTemplates, String prediction) {
-    this(clip, width, depth, heads, patchSize, classes, domains, domainTemplates, prediction, false);
+    this(clip, width, depth, heads, patchSize, classes, domains, domainTemplates, prediction, false, false);
   }
 
   /**
@@ -79,11 +83,12 @@ public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int
    */
   public static IndigoConfig over(ClipConfig clip, List<String> classes, List<String> domains, List<String> templates) {
     var v = clip.vision();
-    return new IndigoConfig(clip, v.width(), v.layers(), v.heads(), v.patchSize(), classes, domains, templates, "combined", true);
+    return new IndigoConfig(clip, v.width(), v.layers(), v.heads(), v.patchSize(), classes, domains, templates, "combined", true,
+        true);
   }
 
   public IndigoConfig withPrediction(String p) {
-    return new IndigoConfig(clip, width, depth, heads, patchSize, classes, domains, domainTemplates, p, initFromClip);
+    return new IndigoConfig(clip, width, depth, heads, patchSize, classes, domains, domainTemplates, p, initFromClip, tokenSkip);
   }
 
   /** The class × domain prompts, row {@code d * C + c} naming class c in domain d. */
@@ -134,7 +139,7 @@ public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int
     IndigoConfig c = new IndigoConfig(clip, r.requireInt("width"), r.requireInt("depth"), r.requireInt("heads"),
         r.requireInt("patch_size"), strings(r.getNode("classes"), "classes"), strings(r.getNode("domains"), "domains"),
         strings(r.getNode("domain_templates"), "domain_templates"), r.getString("prediction", "combined"),
-        r.getBool("init_from_clip", false));
+        r.getBool("init_from_clip", false), r.getBool("token_skip", false));
     r.finish();
     return c;
   }
@@ -161,6 +166,7 @@ public record IndigoConfig(ClipConfig clip, int width, int depth, int heads, int
     domainTemplates.forEach(ts::add);
     p.put("prediction", prediction);
     if (initFromClip) p.put("init_from_clip", true);
+    if (tokenSkip) p.put("token_skip", true);
     return o;
   }
 }
