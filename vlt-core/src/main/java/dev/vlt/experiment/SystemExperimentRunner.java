@@ -55,7 +55,7 @@ public final class SystemExperimentRunner {
     TrainConfig first = null;
     String systemModel = null;
     for (long seed : spec.seeds()) {
-      // what the system trains first (a CLIP that METER's tower or INDIGO starts from) is done once per seed, for every arm
+      // what the system trains first (INDIGO's frozen CLIP) is done once per seed, for every arm
       TrainConfig base = system.prepare(out.resolve("prepared").resolve("seed" + seed), seed, spec.steps(), null, log);
       if (systemModel == null) systemModel = base.model();
       for (SystemExperimentSpec.Run run : spec.runs()) {

@@ -42,13 +42,7 @@ import java.util.function.Consumer;
  * its own caption and with another scene's against chance, and the inter-modality flow per fusion layer.
  */
 public final class MeterQuickstart implements QuickstartSystem {
-  static final String MODEL = "meter-shapes-clip";
-  /**
-   * Steps of the CLIP whose image tower METER starts from: the clip quickstart's configuration, cut from its 512 steps (8
-   * epochs of 4,096 scenes) to fit METER's own training in the quickstart's 10 minutes.
-   */
-  static final long CLIP_STEPS = 400;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String MODEL = "meter-shapes-small";
   static final int STEPS = 600;
   /** Scenes per step; each brings its 7-10 questions to the VQA term (about 200 questions a step). */
   static final int BATCH = 24;
@@ -73,29 +67,8 @@ public final class MeterQuickstart implements QuickstartSystem {
 
   @Override
   public TrainConfig trainConfig(long seed, Long steps) {
-    throw new IllegalArgumentException("the meter quickstart first trains the CLIP whose image tower METER starts from: run it "
-        + "with vlt quickstart --system meter (or vlt train --model " + MODEL + " --init-from CLIP_FOLDER --data shapes)");
-  }
-
-  /**
-   * Stage 0: the clip quickstart's CLIP (shapes-small on ShapesWorld captions) into {@code out/clip/train}, reused when a
-   * finished one is there; then METER's run, its ViT started from that CLIP's image tower.
-   */
-  @Override
-  public TrainConfig prepare(Path out, long seed, Long steps, String data, Consumer<String> log) throws IOException {
-    if (data != null) throw new IllegalArgumentException("--data: the meter quickstart trains only on ShapesWorld");
-    ObjectNode clip = Systems.get("clip").trainConfig(seed, CLIP_STEPS).toJson(JSON);
-    clip.put("zeroshot_frequency", 0).put("save_frequency", 1000);
-    Path clipModel = Stage.trained(out.resolve("clip").resolve("train"), clip, "0/2 the CLIP METER's image tower starts from ("
-        + clip.get("model").asText() + ", " + CLIP_STEPS + " steps on ShapesWorld captions)", log);
-    return meterConfig(seed, steps, clipModel);
-  }
-
-  /** METER's run over the image tower of the CLIP folder {@code clip}. */
-  static TrainConfig meterConfig(long seed, Long steps, Path clip) {
     long n = steps != null ? steps : STEPS;
-    ObjectNode c = JSON.createObjectNode().put("model", MODEL).put("init_from", clip.toAbsolutePath().toString())
-        .put("data", ShapesWorld.NAME).put("seed", seed)
+    ObjectNode c = new ObjectMapper().createObjectNode().put("model", MODEL).put("data", ShapesWorld.NAME).put("seed", seed)
         .put("shapes_objects", OBJECTS).put("crop_scale", 1.0).put("batch_size", BATCH).put("steps", n)
         .put("train_num_samples", BATCH * Math.max(1, n / 4)).put("lr", 1e-3).put("wd", 0.01)
         .put("warmup", Math.min(60, n / 10)).put("zeroshot_frequency", 0);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A training run a quickstart needs before its own (INDIGO's frozen CLIP, the CLIP METER's image tower starts from):
+ * A training run a quickstart needs before its own (INDIGO's frozen CLIP; PACL still trains its CLIP its own way):
  * trained once into its folder, and reused by a later quickstart or experiment arm into the same folder when it finished
  * with the same settings.
  */
