@@ -133,7 +133,11 @@ class IndigoTest {
       NDArray patch = model.vit().namedParameters().get("patch_embed.proj.weight").value();
       assertEquals(0f, conv.sub(patch).abs().max().getFloat());
       // the CLIP token's head starts as the frozen CLIP's zero-shot over the prompts (token_skip, projection at zero)
-      assertTrue(c.tokenSkip());
+      assertFalse(c.tokenSkip(), "off by default");
+      IndigoConfig skip = new IndigoConfig(clipCfg, c.width(), c.depth(), c.heads(), c.patchSize(), CLASSES, DOMAINS, TEMPLATES,
+          "combined", true, true);
+      assertEquals(skip, IndigoConfig.fromJson(skip.toJson(new ObjectMapper())));
+      model = Indigo.over(clip, skip, 7, m);
       NDArray anchors = m.randomNormal(new Shape(CLASSES.size() * DOMAINS.size(), clipCfg.embedDim()));
       model.setTextAnchors(anchors);
       NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
