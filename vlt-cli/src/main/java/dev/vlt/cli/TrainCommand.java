@@ -37,6 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.") boolean resume;
   @Option(names = "--model", description = "Registry name (vlt models; default shapes-small) or a model-config JSON file.") String model;
   @Option(names = "--pretrained", paramLabel = "DIR", description = "Model folder to fine-tune instead of a fresh model.") Path pretrained;
+  @Option(names = "--init-from", paramLabel = "DIR", description = "Model folder whose tower starts the fresh --model's own (e.g. a CLIP's image tower as METER's ViT; the model says what it can take).") Path initFrom;
   @Option(names = "--task", description = "Training task of the model's architecture (vlt models; default: its first, e.g. contrastive for CLIP, coca for CoCa).") String task;
   @Option(names = "--data", paramLabel = "SOURCE", description = "Training data: shapes (default), a .csv/.tsv/.jsonl manifest, a class folder or .tar shards.") String data;
   @Option(names = "--val-data", paramLabel = "SOURCE", description = "Held-out data of the same forms, evaluated every --zeroshot-frequency epochs (retrieval R@1/5; zero-shot where labelled).") String valData;
@@ -151,6 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
     ObjectNode o = JSON.createObjectNode();
     if (model != null) o.put("model", model);
     if (pretrained != null) o.put("pretrained", pretrained.toString());
+    if (initFrom != null) o.put("init_from", initFrom.toAbsolutePath().toString());
     if (task != null) o.put("task", task);
     if (data != null) o.put("data", data);
     if (valData != null) o.put("val_data", valData);

@@ -53,10 +53,14 @@ public final class SystemExperimentRunner {
     Map<String, String> configs = new LinkedHashMap<>();
     Map<String, Map<String, List<Double>>> baselines = new LinkedHashMap<>();  // figure -> baseline name -> values
     TrainConfig first = null;
+    String systemModel = null;
     for (long seed : spec.seeds()) {
+      // what the system trains first (INDIGO's frozen CLIP) is done once per seed, for every arm
+      TrainConfig base = system.prepare(out.resolve("prepared").resolve("seed" + seed), seed, spec.steps(), null, log);
+      if (systemModel == null) systemModel = base.model();
       for (SystemExperimentSpec.Run run : spec.runs()) {
         String slug = ExperimentRunner.slug(run.name());
-        TrainConfig cfg = trainConfig(system, spec, run, seed, out.resolve("configs").resolve(slug + ".json"));
+        TrainConfig cfg = trainConfig(base, spec, run, seed, out.resolve("configs").resolve(slug + ".json"));
         if (first == null) first = cfg;
         configs.putIfAbsent(run.name(), describe(run));
         log.accept("run '" + run.name() + "', seed " + seed);
@@ -91,18 +95,17 @@ public final class SystemExperimentRunner {
     }
     double minutes = (System.nanoTime() - start) / 60e9;
     List<String> names = spec.runs().stream().map(SystemExperimentSpec.Run::name).toList();
-    ExperimentReport.Setup setup = new ExperimentReport.Setup(spec.title(), spec.question(), setup(system, spec, first, minutes),
+    ExperimentReport.Setup setup = new ExperimentReport.Setup(spec.title(), spec.question(), setup(system, spec, first, systemModel, minutes),
         columns(baselines), names, spec.reference(), configs);
     return ExperimentReport.write(setup, results, out);
   }
 
   /**
-   * The run's training configuration: the system's for this seed (and the budget's steps), its model config changed as
-   * the run says (written to {@code configFile}) and its training settings set.
+   * The run's training configuration: the system's for this seed ({@code base}, at the budget's steps), its model config
+   * changed as the run says (written to {@code configFile}) and its training settings set.
    */
-  static TrainConfig trainConfig(QuickstartSystem system, SystemExperimentSpec spec, SystemExperimentSpec.Run run, long seed,
+  static TrainConfig trainConfig(TrainConfig base, SystemExperimentSpec spec, SystemExperimentSpec.Run run, long seed,
       Path configFile) throws IOException {
-    TrainConfig base = system.trainConfig(seed, spec.steps());
     ObjectNode c = base.toJson(JSON);
     if (run.modelCfg() != null) {
       ModelConfig model = TrainRun.modelConfig(base.model());
@@ -142,10 +145,9 @@ public final class SystemExperimentRunner {
     return parts.isEmpty() ? "the system's configuration unchanged" : String.join(", ", parts);
   }
 
-  private static String setup(QuickstartSystem system, SystemExperimentSpec spec, TrainConfig cfg, double minutes) {
+  private static String setup(QuickstartSystem system, SystemExperimentSpec spec, TrainConfig cfg, String model, double minutes) {
     // The model named is the system's own; a run's model_cfg changes are listed under Configs (cfg.model() may be the
     // path of a changed config written beside the report, which means nothing to a reader).
-    String model = system.trainConfig(spec.seeds().get(0), spec.steps()).model();
     boolean changed = spec.runs().stream().anyMatch(r -> r.modelCfg() != null);
     return String.format(Locale.ROOT, "**Setup.** System `%s` (its quickstart: %s). Every run trains the system's configuration "
         + "(model `%s`%s, data `%s`, %d steps of batch %d, lr %s) with the changes listed under Configs; seeds %s. For a given "

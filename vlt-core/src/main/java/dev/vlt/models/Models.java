@@ -36,7 +36,7 @@ public final class Models {
   private static final List<String> REGISTRY = List.of(
       "ViT-B-32", "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-16-quickgelu", "ViT-L-14", "ViT-L-14-quickgelu", "small", "tiny",
       "shapes-small", "msclip-shapes-small", "coca-tiny", "coca-shapes", "coca-shapes-small",
-      "albef-shapes-small", "albef-vqa-shapes-small", "meter-tiny", "meter-shapes-small",
+      "albef-shapes-small", "albef-vqa-shapes-small", "meter-tiny", "meter-shapes-small", "meter-shapes-clip",
       "pacl-shapes-small",
       "transvg-small", "transvg++-small", "simla-shapes-small",
       "mae-small", "mae-small-norm-pix",

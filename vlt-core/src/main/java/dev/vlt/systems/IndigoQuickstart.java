@@ -28,11 +28,8 @@ import dev.vlt.report.ImageGrid;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.train.Checkpoints;
 import dev.vlt.train.TrainConfig;
-import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,9 +94,8 @@ final class IndigoQuickstart implements QuickstartSystem {
     ObjectNode c = JSON.createObjectNode().put("model", CLIP_MODEL).put("data", CLIP_DATA).put("task", "contrastive")
         .put("seed", seed).put("batch_size", BATCH).put("steps", CLIP_STEPS).put("zeroshot_frequency", 0)
         .put("save_frequency", 1000).put("log_every_n_steps", 100);
-    log.accept("0/2 training the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
-        + " training emoji captioned by category and name) -> " + runDir);
-    train(runDir, TrainConfig.fromJson(c));
+    Stage.trained(runDir, c, "0/2 the frozen CLIP (" + CLIP_MODEL + ", " + CLIP_STEPS + " steps of " + BATCH
+        + " training emoji captioned by category and name)", log);
     return indigoConfig(seed, steps != null ? steps : STEPS, runDir.resolve(TrainRun.MODEL), List.of(Style.values()));
   }
 
@@ -110,14 +106,6 @@ final class IndigoQuickstart implements QuickstartSystem {
         .put("lr", 1e-3).put("wd", 0.05).put("warmup", Math.min(20, steps / 5)).put("zeroshot_frequency", 0)
         .put("save_frequency", 1000).put("log_every_n_steps", 40);
     return TrainConfig.fromJson(c);
-  }
-
-  private static Path train(Path runDir, TrainConfig cfg) throws IOException {
-    try (TrainRun run = TrainRun.create(runDir, cfg)) {
-      if (run.run(TrainListener.NONE) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early: " + runDir);
-    }
-    Checkpoints.deleteTree(runDir.resolve(TrainRun.CHECKPOINTS));
-    return runDir.resolve(TrainRun.MODEL);
   }
 
   /** Every style but {@code heldOut}: a fold's source domains. */
@@ -163,8 +151,10 @@ final class IndigoQuickstart implements QuickstartSystem {
 
     // the model of the quickstart's run, trained on every style: accuracy on each style's test emoji (domains it has seen)
     Map<Style, Double> seen = new LinkedHashMap<>();
+    IndigoConfig indigo;
     try (LoadedModel lm = Models.load(modelDir)) {
       Indigo m = lm.as(Indigo.class);
+      indigo = m.config();
       for (Style s : Style.values()) seen.put(s, accuracy(heads(m, lm, styled(test, s)), testLabels, "combined"));
     }
 
@@ -204,7 +194,7 @@ final class IndigoQuickstart implements QuickstartSystem {
       Path foldDir = out.resolve("folds").resolve(h.id()).resolve("train");
       Checkpoints.deleteTree(foldDir);
       log.accept("  held out " + h.id() + ": training INDIGO on " + sources.stream().map(Style::id).toList() + " -> " + foldDir);
-      Path foldModel = train(foldDir, indigoConfig(trained.seed(), trained.steps(), clipDir, sources));
+      Path foldModel = Stage.train(foldDir, indigoConfig(trained.seed(), trained.steps(), clipDir, sources));
       IndigoOutputs o;
       try (LoadedModel lm = Models.load(foldModel)) {
         o = heads(lm.as(Indigo.class), lm, styled(test, h));
@@ -216,7 +206,7 @@ final class IndigoQuickstart implements QuickstartSystem {
           + "%.1f%%, linear probe %.1f%%", h.id(), 100 * f.combined(), 100 * f.classToken(), 100 * f.text(), 100 * f.zeroShot(),
           100 * f.probe()));
     }
-    return report(out, folds, seen, trained, test, train.count());
+    return report(out, folds, seen, trained, indigo, test, train.count());
   }
 
   /** Every head's class probabilities for {@code images} [N][C], one array per prediction rule. */
@@ -259,8 +249,8 @@ final class IndigoQuickstart implements QuickstartSystem {
     return out;
   }
 
-  private Evaluation report(Path out, List<Fold> folds, Map<Style, Double> seen, TrainConfig trained, SampleList test,
-      int trainCount) throws IOException {
+  private Evaluation report(Path out, List<Fold> folds, Map<Style, Double> seen, TrainConfig trained, IndigoConfig indigo,
+      SampleList test, int trainCount) throws IOException {
     List<Figure> figures = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
@@ -292,7 +282,9 @@ final class IndigoQuickstart implements QuickstartSystem {
     html.paragraph("The frozen CLIP is " + CLIP_MODEL + " trained contrastively for " + CLIP_STEPS + " steps of " + BATCH
         + " on the " + trainCount + " training emoji captioned by their category and name ('an emoji of food & drink: "
         + "red apple', the wording drawn from the emoji prompt set; it has seen the original art only). INDIGO (a ViT of "
-        + "width 96, 4 blocks, 16-pixel patches, from scratch, with the CLIP's image embedding as an extra token) trains for "
+        + "width " + indigo.width() + ", " + indigo.depth() + " blocks, " + indigo.patchSize() + "-pixel patches, "
+        + (indigo.initFromClip() ? "started as a copy of the frozen CLIP's image tower and fine-tuned" : "from scratch")
+        + ", with the CLIP's image embedding as an extra token) trains for "
         + trained.steps() + " steps of " + trained.batchSize() + " per fold, seed " + trained.seed() + ", on the training emoji "
         + "in the source styles; its class token goes to a linear head, its CLIP token is classified against the frozen text "
         + "tower's prompts 'STYLE TEMPLATE of CATEGORY' for every source style and category, the two cross-entropies weighted "

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  *
  * @param model registry name or model-config JSON file (ignored with {@code pretrained})
  * @param pretrained a model folder to fine-tune, or null
+ * @param initFrom a model folder whose tower starts the fresh model's own (a CLIP's image tower as METER's ViT), or null;
+ *     what a model can take from which is its own {@code dev.vlt.models.TowerInit}
  * @param task a training task of the model's architecture ({@code vlt models}), or null for its default
  * @param tokenizer a tokenizer file or folder to train with instead of the model's own, or null
  * @param trainNumSamples samples per epoch (open_clip's --train-num-samples); 0 until resolved from the source's size
@@ -24,7 +26,7 @@ import java.util.TreeMap;
  *     towers: {@code {"cross_modal": 5, "itm_score": 5}}); the longest matching prefix applies, others train at 1×
  * @param lossWeights weights of a task's named loss terms (e.g. {@code {"mlm": 0}}), each task's own default otherwise
  */
-public record TrainConfig(String model, String pretrained, String task, String tokenizer, Data data, int batchSize,
+public record TrainConfig(String model, String pretrained, String initFrom, String task, String tokenizer, Data data, int batchSize,
     int accumFreq, long trainNumSamples, int epochs, long steps, Optim optim, boolean lockImage, boolean lockText, long seed,
     Cadence cadence, Coca coca, Map<String, Double> lrMult, Map<String, Double> lossWeights, Nlip nlip) {
 
@@ -189,12 +191,12 @@ public record TrainConfig(String model, String pretrained, String task, String t
   public TrainConfig withValData(String val) {
     Data d = new Data(data.source(), val, data.valNumSamples(), data.imageKey(), data.captionKey(), data.separator(),
         data.classTemplates(), data.shapesObjects(), data.workers(), data.cropScale(), data.captions(), data.captionNoise());
-    return new TrainConfig(model, pretrained, task, tokenizer, d, batchSize, accumFreq, trainNumSamples, epochs, steps, optim,
+    return new TrainConfig(model, pretrained, initFrom, task, tokenizer, d, batchSize, accumFreq, trainNumSamples, epochs, steps, optim,
         lockImage, lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
   private TrainConfig with(long perEpoch, Optim o) {
-    return new TrainConfig(model, pretrained, task, tokenizer, data, batchSize, accumFreq, perEpoch, epochs, steps, o,
+    return new TrainConfig(model, pretrained, initFrom, task, tokenizer, data, batchSize, accumFreq, perEpoch, epochs, steps, o,
         lockImage, lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
@@ -203,6 +205,8 @@ public record TrainConfig(String model, String pretrained, String task, String t
     ConfigReader r = new ConfigReader(node, "config");
     String model = r.getString("model", "shapes-small");
     String pretrained = r.getString("pretrained", null);
+    String initFrom = r.getString("init_from", null);
+    if (pretrained != null && initFrom != null) throw bad("init_from", "starts a fresh model; a --pretrained one already has its weights");
     String task = r.getString("task", null);
     String legacyLoss = r.getString("loss", null);  // runs written before tasks had names: "contrastive" or "sigmoid"
     if (task == null) task = legacyLoss;
@@ -237,7 +241,7 @@ public record TrainConfig(String model, String pretrained, String task, String t
         r.getBool("nlip_completion", false), r.getInt("nlip_concepts", 5), r.getDouble("nlip_rewrite_threshold", 0.5),
         r.getDouble("nlip_caption_weight", 1.0));
     r.finish();
-    return new TrainConfig(model, pretrained, task, tokenizer, data, batch, accum, perEpoch, epochs, steps, optim, lockImage,
+    return new TrainConfig(model, pretrained, initFrom, task, tokenizer, data, batch, accum, perEpoch, epochs, steps, optim, lockImage,
         lockText, seed, cadence, coca, lrMult, lossWeights, nlip);
   }
 
@@ -258,6 +262,7 @@ public record TrainConfig(String model, String pretrained, String task, String t
     ObjectNode o = mapper.createObjectNode();
     o.put("model", model);
     if (pretrained != null) o.put("pretrained", pretrained);
+    if (initFrom != null) o.put("init_from", initFrom);
     if (task != null) o.put("task", task);
     if (tokenizer != null) o.put("tokenizer", tokenizer);
     o.put("data", data.source());

@@ -90,6 +90,7 @@ public final class TrainRun implements AutoCloseable {
     try {
       m = given.pretrained() != null ? Models.load(Path.of(given.pretrained()))
           : Models.create(modelConfig(given.model()), given.model(), given.seed());
+      if (given.initFrom() != null) initFrom(m, Path.of(given.initFrom()));
       this.model = m;
       PreprocessConfig preprocess = model.preprocess();
       DataOptions options = DataOptions.defaults(preprocess.imageSize())
@@ -412,5 +413,19 @@ public final class TrainRun implements AutoCloseable {
   public void close() {
     model.close();
     manager.close();
+  }
+
+  /**
+   * Starts a tower of the fresh model from {@code source}'s ({@code --init-from}); a resumed run then overwrites every
+   * weight from its checkpoint, so this matters for the first step only.
+   */
+  private static void initFrom(LoadedModel m, Path source) throws IOException {
+    if (!(m.module() instanceof dev.vlt.models.TowerInit target)) {
+      throw new IllegalArgumentException("--init-from: " + m.config().arch() + " has no tower it can start from another model");
+    }
+    try (LoadedModel src = Models.load(source)) {
+      String what = target.initFrom((dev.vlt.models.ModelModule) src.module(), m.manager());
+      System.err.println("init-from " + source + ": " + what);
+    }
   }
 }

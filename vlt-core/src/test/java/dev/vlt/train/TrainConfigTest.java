@@ -22,6 +22,11 @@ class TrainConfigTest {
     ObjectMapper json = new ObjectMapper();
     assertEquals(c, TrainConfig.fromJson(c.toJson(json)));
     assertEquals(d, TrainConfig.fromJson(d.toJson(json)));
+    TrainConfig i = Tiny.config("{'init_from': '/runs/clip/model'}");
+    assertEquals("/runs/clip/model", i.initFrom());
+    assertEquals(i, TrainConfig.fromJson(i.toJson(json)));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Tiny.config("{'init_from': 'a', 'pretrained': 'b'}"))
+        .getMessage().startsWith("--init-from "));
   }
 
   @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.vlt.models.ImageClassifier;
 import dev.vlt.models.ModelModule;
 import dev.vlt.models.clip.Clip;
+import dev.vlt.models.vit.OpenClipTower;
 import dev.vlt.models.vit.Vit;
 import dev.vlt.models.vit.VitConfig;
 import dev.vlt.nn.LayerNorm;
@@ -46,7 +47,8 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
     int e = cfg.clip().embedDim();
     int w = cfg.width();
     clip = child("clip", new Clip(cfg.clip()));
-    vit = child("vit", new Vit(VitConfig.of(cfg.imageSize(), cfg.patchSize(), w, cfg.depth(), cfg.heads(), 0)));
+    vit = child("vit", new Vit(cfg.initFromClip() ? OpenClipTower.vitConfig(cfg.clip().vision())
+        : VitConfig.of(cfg.imageSize(), cfg.patchSize(), w, cfg.depth(), cfg.heads(), 0)));
     clipProj = child("clip_proj", new Linear(e, w));                   // weight [W, E]
     clipNorm = child("clip_norm", new LayerNorm(w));
     tokenProj = child("token_proj", new Linear(w, e));                 // weight [E, W]
@@ -57,7 +59,8 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
   }
 
   /**
-   * An INDIGO over {@code trained}'s weights (copied by reference, frozen) with a freshly initialised ViT and heads.
+   * An INDIGO over {@code trained}'s weights (copied by reference, frozen) with freshly initialised heads and a ViT that is
+   * either fresh too or, with {@link IndigoConfig#initFromClip}, a trainable copy of the CLIP's image tower.
    *
    * @param seed draws the new parameters
    */
@@ -67,6 +70,10 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
     m.initialize(manager, seed);
     trained.namedParameters().forEach((name, p) -> m.clip.namedParameters().get(name).set(p.value()));
     m.clip.freeze(true);
+    if (cfg.initFromClip()) OpenClipTower.copy(trained.visual(), m.vit, manager);
+    if (cfg.tokenSkip()) {                                                             // the correction starts at zero
+      for (Parameter p : m.tokenProj.namedParameters().values()) p.set(manager.zeros(p.shape()));
+    }
     return m;
   }
 
@@ -81,7 +88,9 @@ public final class Indigo extends Module implements ImageClassifier, ModelModule
     x = NDArrays.concat(new NDList(x.get(":, :1, :"), m, x.get(":, 1:, :")), 1);      // [B, 2 + P, W]
     x = vit.encode(x, Trace.NONE);                                                   // blocks, final norm
     NDArray cls = x.get(":, 0, :");                                                  // [B, W]
-    NDArray token = Ops.l2Normalize(tokenProj.forward(x.get(":, 1, :")));             // [B, E]
+    NDArray out = tokenProj.forward(x.get(":, 1, :"));                                // [B, E]
+    if (cfg.tokenSkip()) out = out.add(clipFeatures);                                // the CLIP's embedding + a correction
+    NDArray token = Ops.l2Normalize(out);
     NDArray scale = logitScale.value().exp();
     NDArray textLogits = token.matMul(textAnchors.value().transpose()).mul(scale);   // [B, D·C]
     return new IndigoOutput(head.forward(cls), textLogits, scale);

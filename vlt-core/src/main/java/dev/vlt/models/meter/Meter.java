@@ -11,6 +11,7 @@ import dev.vlt.models.QuestionAnswering;
 import dev.vlt.models.bert.BertPredictionHead;
 import dev.vlt.models.bert.PredictionHeadConfig;
 import dev.vlt.models.vit.Vit;
+import dev.vlt.models.vit.VitConfig;
 import dev.vlt.nn.Embedding;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.Linear;
@@ -31,7 +32,7 @@ import java.util.List;
  * (tanh(dense(·)) of each stream's first token); and the heads {@code itm_score}, {@code vqa_classifier} and
  * {@code mlm_score}. Everything named {@code cross_modal_*} and the heads are what METER trains at a higher learning rate.
  */
-public final class Meter extends Module implements ModelModule, ImageTextMatching, QuestionAnswering {
+public final class Meter extends Module implements ModelModule, ImageTextMatching, QuestionAnswering, dev.vlt.models.TowerInit {
   private final MeterConfig cfg;
   private final Vit vit;
   private final Module textTower;
@@ -203,5 +204,28 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
   @Override
   public MeterConfig config() {
     return cfg;
+  }
+
+  /**
+   * METER's image tower from a CLIP's ({@code --init-from CLIP_FOLDER}), as the paper's best METER used CLIP's ViT: the
+   * tower under timm's names needs {@code pre_norm} and the CLIP tower's shape. The text tower, fusion and heads stay
+   * fresh.
+   */
+  @Override
+  public String initFrom(ModelModule source, ai.djl.ndarray.NDManager manager) {
+    if (!(source instanceof dev.vlt.models.clip.Clip clip)) {
+      throw new IllegalArgumentException("METER starts its image tower from a CLIP, not from " + source.config().arch());
+    }
+    if (clip.config().quickGelu()) throw new IllegalArgumentException("the CLIP uses QuickGELU; METER's ViT blocks use exact GELU");
+    VitConfig want = dev.vlt.models.vit.OpenClipTower.vitConfig(clip.config().vision());
+    VitConfig have = cfg.vision();
+    if (!have.preNorm() || have.width() != want.width() || have.depth() != want.depth() || have.heads() != want.heads()
+        || have.patchSize() != want.patchSize() || have.imageSize() != want.imageSize() || have.mlpRatio() != want.mlpRatio()) {
+      throw new IllegalArgumentException("METER's vision_cfg must match the CLIP's image tower to start from it (pre_norm true, "
+          + "img_size " + want.imageSize() + ", patch_size " + want.patchSize() + ", embed_dim " + want.width() + ", depth "
+          + want.depth() + ", num_heads " + want.heads() + ", mlp_ratio " + want.mlpRatio() + ")");
+    }
+    dev.vlt.models.vit.OpenClipTower.copy(clip.visual(), vit, manager);
+    return "vit_model <- the CLIP's image tower";
   }
 }

@@ -16,13 +16,15 @@ import dev.vlt.tensor.Trace;
 
 /**
  * The Vision Transformer (Dosovitskiy et al. 2021) in timm's layout: one trunk ({@code patch_embed}, {@code cls_token},
- * {@code pos_embed}, {@code blocks.N}, {@code norm}) with the pooling and head swapped in by {@link VitConfig#globalPool},
- * as timm does. MAE's encoder is this trunk with fixed positions and no head. It is CLIP's ViT without ln_pre and under
- * timm's names; the keys table is in the fixture README ("timm naming vs open_clip").
+ * {@code pos_embed}, optional {@code norm_pre}, {@code blocks.N}, {@code norm}) with the pooling and head swapped in by
+ * {@link VitConfig#globalPool}, as timm does. MAE's encoder is this trunk with fixed positions and no head. With
+ * {@code pre_norm} it is CLIP's image tower under timm's names ({@link OpenClipTower} copies one in); the keys table is in
+ * the fixture README ("timm naming vs open_clip").
  */
 public final class Vit extends Module {
   private final VitConfig cfg;
   private final VitEmbed embed;
+  private final LayerNorm normPre;
   private final VitBlocks blocks;
   private final LayerNorm norm;
   private final Pooling pool;
@@ -34,6 +36,7 @@ public final class Vit extends Module {
     int w = cfg.width();
     embed = inline(VitEmbed.image(cfg.inChans(), w, cfg.imageSize(), cfg.patchSize(), cfg.classToken(), cfg.positions()));
     QkvAttention.Bias bias = cfg.qkvBias() ? QkvAttention.Bias.QKV : QkvAttention.Bias.NONE;
+    normPre = cfg.preNorm() ? child("norm_pre", new LayerNorm(w, VitBlock.LAYER_NORM_EPS)) : null;
     blocks = child("blocks", new VitBlocks(w, cfg.depth(), cfg.heads(), cfg.mlpRatio(), bias, cfg.dropPath()));
     norm = cfg.fcNorm() ? null : child("norm", new LayerNorm(w, VitBlock.LAYER_NORM_EPS));
     pool = switch (cfg.globalPool()) {
@@ -64,9 +67,12 @@ public final class Vit extends Module {
     return x;
   }
 
-  /** tokens [B, K, W] (any subset of embedded tokens, e.g. MAE's kept patches) → blocks, then {@code norm} if present. */
+  /**
+   * tokens [B, K, W] (any subset of embedded tokens, e.g. MAE's kept patches) → {@code norm_pre} if present, blocks, then
+   * {@code norm} if present.
+   */
   public NDArray encode(NDArray tokens, Trace trace) {
-    NDArray x = blocks.forward(tokens, (i, out) -> trace.put("block." + i + "_out", out));
+    NDArray x = blocks.forward(normPre == null ? tokens : normPre.forward(tokens), (i, out) -> trace.put("block." + i + "_out", out));
     return norm == null ? x : norm.forward(x);
   }
 

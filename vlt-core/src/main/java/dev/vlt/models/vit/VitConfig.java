@@ -15,9 +15,12 @@ import java.util.List;
  * @param globalPool "token" (class token, then {@code norm}), "avg" (mean of the patch tokens, then {@code fc_norm};
  *     there is no {@code norm}), or "map" ({@code norm}, then latent attention pooling {@code attn_pool})
  * @param positions learned (timm) or MAE's fixed sin-cos table; not a timm keyword, so not read from JSON
+ * @param preNorm timm's {@code pre_norm}: a LayerNorm ({@code norm_pre}) on the embedded tokens before the blocks, as
+ *     CLIP's image tower has ({@code ln_pre}); what makes the trunk able to hold a CLIP tower's weights
  */
 public record VitConfig(int imageSize, int patchSize, int inChans, int numClasses, int width, int depth, int heads,
-    double mlpRatio, boolean qkvBias, boolean classToken, String globalPool, double dropPath, Positions positions) {
+    double mlpRatio, boolean qkvBias, boolean classToken, String globalPool, double dropPath, Positions positions,
+    boolean preNorm) {
   public static final List<String> POOLS = List.of("token", "avg", "map");
 
   public VitConfig {
@@ -34,6 +37,13 @@ public record VitConfig(int imageSize, int patchSize, int inChans, int numClasse
     if (!(dropPath >= 0 && dropPath < 1)) throw error("drop_path_rate", "must be in [0, 1), got " + dropPath);
   }
 
+  /** Without {@code norm_pre}, timm's default. */
+  public VitConfig(int imageSize, int patchSize, int inChans, int numClasses, int width, int depth, int heads, double mlpRatio,
+      boolean qkvBias, boolean classToken, String globalPool, double dropPath, Positions positions) {
+    this(imageSize, patchSize, inChans, numClasses, width, depth, heads, mlpRatio, qkvBias, classToken, globalPool, dropPath,
+        positions, false);
+  }
+
   /** timm's defaults at a given size: 3 channels, qkv bias, class token, token pooling, learned positions. */
   public static VitConfig of(int imageSize, int patchSize, int width, int depth, int heads, int numClasses) {
     return new VitConfig(imageSize, patchSize, 3, numClasses, width, depth, heads, 4.0, true, true, "token", 0.0,
@@ -42,7 +52,17 @@ public record VitConfig(int imageSize, int patchSize, int inChans, int numClasse
 
   public VitConfig withPool(String pool, boolean withClassToken) {
     return new VitConfig(imageSize, patchSize, inChans, numClasses, width, depth, heads, mlpRatio, qkvBias, withClassToken,
-        pool, dropPath, positions);
+        pool, dropPath, positions, preNorm);
+  }
+
+  public VitConfig withMlpRatio(double ratio) {
+    return new VitConfig(imageSize, patchSize, inChans, numClasses, width, depth, heads, ratio, qkvBias, classToken,
+        globalPool, dropPath, positions, preNorm);
+  }
+
+  public VitConfig withPreNorm(boolean on) {
+    return new VitConfig(imageSize, patchSize, inChans, numClasses, width, depth, heads, mlpRatio, qkvBias, classToken,
+        globalPool, dropPath, positions, on);
   }
 
   public int grid() {
@@ -64,11 +84,10 @@ public record VitConfig(int imageSize, int patchSize, int inChans, int numClasse
         r.getInt("img_size", 224), r.getInt("patch_size", 16), r.getInt("in_chans", 3), r.getInt("num_classes", 1000),
         r.getInt("embed_dim", 768), r.getInt("depth", 12), r.getInt("num_heads", 12), r.getDouble("mlp_ratio", 4.0),
         r.getBool("qkv_bias", true), r.getBool("class_token", true), r.getString("global_pool", "token"),
-        r.getDouble("drop_path_rate", 0.0), Positions.LEARNED);
+        r.getDouble("drop_path_rate", 0.0), Positions.LEARNED, r.getBool("pre_norm", false));
     r.unsupported("qk_norm", false);
     r.unsupported("init_values", null);
     r.unsupported("no_embed_class", false);
-    r.unsupported("pre_norm", false);
     r.unsupported("fc_norm", null);
     r.unsupported("reg_tokens", 0);
     r.unsupported("drop_rate", 0.0);
@@ -87,5 +106,6 @@ public record VitConfig(int imageSize, int patchSize, int inChans, int numClasse
         .put("embed_dim", width).put("depth", depth).put("num_heads", heads).put("mlp_ratio", mlpRatio)
         .put("qkv_bias", qkvBias).put("class_token", classToken).put("global_pool", globalPool);
     if (dropPath > 0) o.put("drop_path_rate", dropPath);
+    if (preNorm) o.put("pre_norm", true);
   }
 }

@@ -115,4 +115,41 @@ class IndigoTest {
       assertEquals(clip.namedParameters().size(), clipParams);
     }
   }
+
+  @Test
+  void startingFromTheClipTowerCopiesItAndKeepsTheClipApart() {
+    ClipConfig clipCfg = Models.config("tiny", ClipConfig.class);
+    IndigoConfig c = IndigoConfig.over(clipCfg, CLASSES, DOMAINS, TEMPLATES);
+    assertTrue(c.initFromClip());
+    assertEquals(c, IndigoConfig.fromJson(c.toJson(new ObjectMapper())));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new IndigoConfig(clipCfg, 32, 2, 4, 8,
+        CLASSES, DOMAINS, TEMPLATES, "combined", true, false));
+    assertTrue(e.getMessage().contains("init_from_clip"), e.getMessage());
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      Clip clip = new Clip(clipCfg);
+      clip.initialize(m, 5);
+      Indigo model = Indigo.over(clip, c, 7, m);
+      NDArray conv = clip.visual().namedParameters().get("conv1.weight").value();
+      NDArray patch = model.vit().namedParameters().get("patch_embed.proj.weight").value();
+      assertEquals(0f, conv.sub(patch).abs().max().getFloat());
+      // the CLIP token's head starts as the frozen CLIP's zero-shot over the prompts (token_skip, projection at zero)
+      assertFalse(c.tokenSkip(), "off by default");
+      IndigoConfig skip = new IndigoConfig(clipCfg, c.width(), c.depth(), c.heads(), c.patchSize(), CLASSES, DOMAINS, TEMPLATES,
+          "combined", true, true);
+      assertEquals(skip, IndigoConfig.fromJson(skip.toJson(new ObjectMapper())));
+      model = Indigo.over(clip, skip, 7, m);
+      NDArray anchors = m.randomNormal(new Shape(CLASSES.size() * DOMAINS.size(), clipCfg.embedDim()));
+      model.setTextAnchors(anchors);
+      NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+      NDArray own = dev.vlt.tensor.Ops.l2Normalize(clip.imageFeatures(images, dev.vlt.tensor.Trace.NONE));
+      NDArray expected = own.matMul(model.textAnchors().transpose()).mul(1 / 0.07f);
+      NDArray actual = model.forward(images).textLogits();
+      assertTrue(expected.sub(actual).abs().max().getFloat() < 1e-4f);
+      // a step on the trainable copy leaves the frozen tower where it was
+      Parameter p = model.vit().namedParameters().get("patch_embed.proj.weight");
+      p.set(p.value().add(1f));
+      assertEquals(0f, conv.sub(clip.visual().namedParameters().get("conv1.weight").value()).abs().max().getFloat());
+      assertEquals(0f, conv.sub(model.clip().visual().namedParameters().get("conv1.weight").value()).abs().max().getFloat());
+    }
+  }
 }

@@ -191,6 +191,39 @@ class MeterTest {
     assertError("model_cfg.colour", c -> c.put("colour", 1));
   }
 
+  @Test
+  void startsItsVitFromAClipsImageTowerAndRefusesWhatDoesNotFit() {
+    dev.vlt.models.clip.ClipConfig clipCfg = Models.config("tiny", dev.vlt.models.clip.ClipConfig.class);
+    ObjectNode cfg = TINY.toJson(JSON);
+    cfg.set("vision_cfg", JSON.createObjectNode().put("img_size", 32).put("patch_size", 8).put("num_classes", 0)
+        .put("embed_dim", 64).put("depth", 2).put("num_heads", 4).put("pre_norm", true));
+    MeterConfig fits = MeterConfig.fromJson(cfg);
+    assertEquals(fits, MeterConfig.fromJson(fits.toJson(JSON)), "pre_norm reads back");
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      dev.vlt.models.clip.Clip clip = new dev.vlt.models.clip.Clip(clipCfg);
+      clip.initialize(m, 2);
+      Meter meter = new Meter(fits);
+      meter.initialize(m, 3);
+      float before = meter.namedParameters().get("text_transformer.embeddings.word_embeddings.weight").value().getFloat(0, 0);
+      assertTrue(meter.initFrom(clip, m).contains("vit_model"));
+      NDArray conv = clip.visual().namedParameters().get("conv1.weight").value();
+      NDArray patch = meter.namedParameters().get("vit_model.patch_embed.proj.weight").value();
+      assertEquals(0f, conv.sub(patch).abs().max().getFloat());
+      NDArray qkv = meter.namedParameters().get("vit_model.blocks.1.attn.qkv.weight").value();
+      NDArray inProj = clip.visual().namedParameters().get("transformer.resblocks.1.attn.in_proj_weight").value();
+      assertEquals(0f, qkv.sub(inProj).abs().max().getFloat());
+      assertEquals(before, meter.namedParameters().get("text_transformer.embeddings.word_embeddings.weight").value().getFloat(0, 0),
+          "the text tower stays as it was");
+      // meter-tiny's ViT (width 32, no pre_norm) cannot hold the CLIP's tower, and a METER is no CLIP
+      Meter other = new Meter(TINY);
+      other.initialize(m, 4);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.initFrom(clip, m));
+      assertTrue(e.getMessage().contains("pre_norm true"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> meter.initFrom(other, m));
+      assertTrue(e.getMessage().contains("from a CLIP"), e.getMessage());
+    }
+  }
+
   private static void assertError(String field, Consumer<ObjectNode> edit) {
     ObjectNode cfg = TINY.toJson(JSON);
     edit.accept(cfg);
