@@ -28,6 +28,11 @@ public final class Systems {
           "TransVG++ (a language-conditioned ViT: text cross-attention after blocks 1 and 3, [REG] among the ViT tokens, from "
               + "scratch) trained and evaluated exactly as transvg", GroundingQuickstart.STEPS, GroundingQuickstart.BATCH,
           GroundingQuickstart.LR),
+      new GroundingQuickstart("loupe", "loupe-shapes-small",
+          "LOUPE (a CLIP with a mean-pooled image embedding whose patches are the players of its own image-phrase similarity; "
+              + "the sampled Shapley interaction of candidate regions trains a region head and a neural module that predicts it) "
+              + "trained from captions alone, grounding noun phrases zero-shot; Acc@0.5 on held-out scenes against the centre box",
+          "loupe", GroundingQuickstart.DATA, LoupeSystem.STEPS, GroundingQuickstart.BATCH, LoupeSystem.LR),
 
       new OmniVlQuickstart(),
       new IndigoQuickstart());

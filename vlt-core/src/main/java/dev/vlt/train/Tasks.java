@@ -81,7 +81,10 @@ public final class Tasks {
           + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
           IndigoTask::create),
       new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
-          + "normalised box", GroundingTask::of));
+          + "normalised box", GroundingTask::of),
+      new Entry("loupe", "LOUPE: contrastive on the captions + the region head's cross-entropy towards each noun phrase's "
+          + "candidate region of largest sampled Shapley interaction + the neural Shapley module's Gaussian likelihood of the "
+          + "sampled interactions (--loss-weight contrastive|region|shapley=W); boxes are never read", LoupeTask::of));
 
   private Tasks() {}
 

@@ -1,0 +1,9 @@
+package dev.vlt.systems;
+
+/** LOUPE's quickstart settings (its entry in {@link Systems} is a {@link GroundingQuickstart}). */
+final class LoupeSystem {
+  static final int STEPS = 1200;
+  static final double LR = 1e-3;
+
+  private LoupeSystem() {}
+}
