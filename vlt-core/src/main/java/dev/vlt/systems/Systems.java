@@ -32,7 +32,8 @@ public final class Systems {
           "LOUPE (a CLIP with a mean-pooled image embedding whose patches are the players of its own image-phrase similarity; "
               + "the sampled Shapley interaction of candidate regions trains a region head and a neural module that predicts it) "
               + "trained from captions alone, grounding noun phrases zero-shot; Acc@0.5 on held-out scenes against the centre box",
-          "loupe", GroundingQuickstart.DATA, LoupeSystem.STEPS, GroundingQuickstart.BATCH, LoupeSystem.LR),
+          "loupe", GroundingQuickstart.DATA, LoupeSystem.STEPS, GroundingQuickstart.BATCH, LoupeSystem.LR,
+          LoupeAgreement::evaluate),
 
       new OmniVlQuickstart(),
       new IndigoQuickstart());

@@ -9,6 +9,7 @@ import dev.vlt.data.NounPhrases;
 import dev.vlt.models.grounding.PatchBoxes;
 import dev.vlt.models.loupe.Loupe;
 import dev.vlt.models.loupe.LoupeConfig;
+import dev.vlt.models.loupe.RegionGames;
 import dev.vlt.models.loupe.ShapleyInteraction;
 import dev.vlt.objectives.ContrastiveLoss;
 import dev.vlt.objectives.LossTerms;
@@ -173,13 +174,8 @@ public final class LoupeTask implements Task<LoupeTask.Inputs, LoupeTask.Outputs
     float[] masks = new float[j * n * players];
     for (int r = 0; r < j; r++) {
       float[] row = java.util.Arrays.copyOfRange(maps, r * players, (r + 1) * players);
-      float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-      for (float v : row) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      tau[r] = lo + 0.5f * (hi - lo);
-      chosen[r] = candidates(boxes, boxes.scores(row, 0.5), n, new SplittableRandom(seeds[r]));
+      tau[r] = RegionGames.midRange(row);
+      chosen[r] = RegionGames.choose(boxes, boxes.scores(row, 0.5), n, new SplittableRandom(seeds[r]));
       for (int k = 0; k < n; k++)
         for (int q = 0; q < players; q++) if (boxes.contains(chosen[r][k], q)) masks[(r * n + k) * players + q] = 1;
     }
@@ -192,7 +188,7 @@ public final class LoupeTask implements Task<LoupeTask.Inputs, LoupeTask.Outputs
     float[] was = new float[j * n];
     long[] target = new long[j];
     for (int r = 0; r < j; r++) {
-      ShapleyInteraction.CosineGame game = game(patches, text, r, players, e);
+      ShapleyInteraction.CosineGame game = RegionGames.game(patches, text, r, players, e);
       SplittableRandom random = new SplittableRandom(seeds[r] ^ 0x5DEECE66DL);
       double best = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < n; k++) {
@@ -211,32 +207,6 @@ public final class LoupeTask implements Task<LoupeTask.Inputs, LoupeTask.Outputs
       }
     }
     return new Played(maskArray, m.create(tau, new Shape(j, 1)), prediction, m.create(sampled), m.create(was), m.create(target));
-  }
-
-  /** Phrase {@code r}'s game over its image's projected patches. */
-  static ShapleyInteraction.CosineGame game(float[] patches, float[] text, int r, int players, int e) {
-    float[][] rows = new float[players][];
-    for (int q = 0; q < players; q++) rows[q] = java.util.Arrays.copyOfRange(patches, (r * players + q) * e, (r * players + q + 1) * e);
-    return new ShapleyInteraction.CosineGame(rows, java.util.Arrays.copyOfRange(text, r * e, (r + 1) * e));
-  }
-
-  /** The n/2 best-scored candidates, then distinct others drawn at random up to n. */
-  static int[] candidates(PatchBoxes boxes, double[] scores, int n, SplittableRandom random) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-    int top = n / 2;
-    int[] out = new int[n];
-    java.util.Set<Integer> taken = new java.util.HashSet<>();
-    for (int k = 0; k < top; k++) {
-      out[k] = order[k];
-      taken.add(order[k]);
-    }
-    for (int k = top; k < n; ) {
-      int c = random.nextInt(boxes.size());
-      if (taken.add(c)) out[k++] = c;
-    }
-    return out;
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class Loupe extends Module implements ContrastiveModel, GroundingMo
     clip = inline(new Clip(cfg.clip()));
     int e = cfg.clip().embedDim();
     regionHead = child("region_head", new RegionHead(cfg.clip().vision().width(), cfg.hidden(), e));
-    shapley = child("shapley_module", new ShapleyModule(2 * e + 1, cfg.shapleyHidden()));
+    shapley = child("shapley_module", new ShapleyModule(2 * e + 1, cfg.shapleyHidden(), cfg.uncertaintyThreshold()));
     regionScale = param("region_logit_scale", new Init.Constant(0));                  // shape []: log of the inverse temperature
     candidates = PatchBoxes.of(cfg.clip().vision().grid(), cfg.minSide(), cfg.maxSide());
   }

@@ -50,7 +50,9 @@ public record LoupeConfig(ClipConfig clip, int hidden, int shapleyHidden, int mi
     if (regions < 2) throw error(at + "regions", "must be at least 2, got " + regions);
     if (contexts < 1) throw error(at + "contexts", "must be positive, got " + contexts);
     if (phrases < 1) throw error(at + "phrases", "must be positive, got " + phrases);
-    if (!(uncertaintyThreshold >= 0)) throw error(at + "uncertainty_threshold", "must be ≥ 0, got " + uncertaintyThreshold);
+    if (!(uncertaintyThreshold > 0) || Double.isInfinite(uncertaintyThreshold)) {
+      throw error(at + "uncertainty_threshold", "must be a positive number, got " + uncertaintyThreshold);
+    }
     if (!(audit >= 0 && audit <= 1)) throw error(at + "audit", "must be in [0, 1], got " + audit);
   }
 

@@ -13,16 +13,19 @@ import dev.vlt.tensor.Module;
  * region's share of the patches.
  */
 public final class ShapleyModule extends Module {
-  /**
-   * Added to the second output: an untrained module predicts a log-variance near 4 (sd ≈ 7, far above any threshold),
-   * so training starts by sampling everywhere and trusts the module only once it has learned to be sure.
-   */
-  static final float LOG_VARIANCE_OFFSET = 4f;
+  private final float logVarianceOffset;
 
   private final Linear fc1;
   private final Linear fc2;
 
-  public ShapleyModule(int in, int hidden) {
+  /**
+   * @param threshold the sd above which LOUPE samples instead: the second output is offset so that an untrained module
+   *     predicts sd ≈ 1.65 × threshold (log-variance 2 ln threshold + 1), just unsure enough that training starts by
+   *     sampling everywhere, and near enough that the module can become sure within a short run (AdamW moves a bias by
+   *     about lr per step, so an offset far from the interactions' scale takes thousands of steps to undo)
+   */
+  public ShapleyModule(int in, int hidden, double threshold) {
+    logVarianceOffset = (float) (2 * Math.log(threshold) + 1);
     fc1 = child("fc1", new Linear(in, hidden));                                      // weight [H, in]
     fc2 = child("fc2", new Linear(hidden, 2));                                        // weight [2, H]: mean, log-variance
   }
@@ -30,7 +33,7 @@ public final class ShapleyModule extends Module {
   /** features [..., in] → [..., 2]: the interaction's predicted mean and log-variance. */
   public NDArray forward(NDArray features) {
     NDArray out = fc2.forward(Activation.GELU.apply(fc1.forward(features)));
-    try (NDArray offset = out.getManager().create(new float[] {0f, LOG_VARIANCE_OFFSET})) {
+    try (NDArray offset = out.getManager().create(new float[] {0f, logVarianceOffset})) {
       return out.add(offset);
     }
   }
