@@ -92,7 +92,7 @@ final class LoupeAgreement {
     notes.add(String.format(Locale.ROOT, "neural Shapley module vs sampling, %s: against %d-context samples (the training budget) "
         + "r %.3f, MAE %.4f; against %d-context samples r %.3f, MAE %.4f, where the %d-context samples themselves reach r %.3f, "
         + "MAE %.4f; the module is sure (sd ≤ %.3f) of %.1f%% of the regions, and there r %.3f, MAE %.4f against the %d-context "
-        + "samples; interactions range %.3f..%.3f (sd %.4f)", what, cfg.contexts(), rSampled, maeSampled, REFERENCE_CONTEXTS,
+        + "samples; interactions per member range %.3f..%.3f (sd %.4f)", what, cfg.contexts(), rSampled, maeSampled, REFERENCE_CONTEXTS,
         rReference, maeReference, cfg.contexts(), rBudget, maeBudget, cfg.uncertaintyThreshold(), 100 * sureShare, sureR, sureMae,
         REFERENCE_CONTEXTS, min(reference), max(reference), sdOf(reference)));
     log.accept("  " + notes.get(notes.size() - 1));
@@ -161,7 +161,7 @@ final class LoupeAgreement {
           double[] v = new double[chosen.length];
           boolean any = false;
           for (int k = 0; k < chosen.length; k++) {
-            v[k] = ShapleyInteraction.sample(game, boxes.mask(chosen[k]), cfg.contexts(), random).mean();
+            v[k] = RegionGames.perMember(game, boxes.mask(chosen[k]), cfg.contexts(), random);
             if (v[k] > v[max]) max = k;
             if (v[k] < v[min]) min = k;
             any |= dev.vlt.tensor.Boxes.iou(boxes.box(chosen[k]), truth.get(r)) >= 0.5;
@@ -206,8 +206,8 @@ final class LoupeAgreement {
         for (int k = 0; k < n; k++) {
           int at = r * n + k;
           long mask = boxes.mask(chosen[r][k]);
-          double sampled = ShapleyInteraction.sample(game, mask, cfg.contexts(), random).mean();
-          double reference = ShapleyInteraction.sample(game, mask, REFERENCE_CONTEXTS, random).mean();
+          double sampled = RegionGames.perMember(game, mask, cfg.contexts(), random);
+          double reference = RegionGames.perMember(game, mask, REFERENCE_CONTEXTS, random);
           rows.add(new double[] {pred[2 * at], sampled, reference, Math.exp(0.5 * pred[2 * at + 1])});
         }
       }

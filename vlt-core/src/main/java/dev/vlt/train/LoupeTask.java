@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * for each caption's noun phrases ({@link NounPhrases}, at most {@code phrases} per caption) the interaction game of
  * {@link Loupe}. Per phrase, {@code regions} candidate regions are played — half the region head's current best
  * (ranked as {@link PatchBoxes#scores} ranks them), half drawn at random among the rest. The neural Shapley module
- * predicts each one's interaction; where its sd exceeds {@code uncertainty_threshold}, or for an {@code audit} share
+ * predicts each one's interaction per member ({@link RegionGames#perMember}); where its sd exceeds {@code uncertainty_threshold}, or for an {@code audit} share
  * of the rest, the interaction is sampled instead ({@code contexts} Shapley-weighted contexts), and the sampled values
  * are the module's training targets. The candidate with the largest interaction is the phrase's pseudo-label region,
  * and the region head learns to score it highest (the score is the {@link PatchBoxes} rule: its patches' map values
@@ -196,7 +196,7 @@ public final class LoupeTask implements Task<LoupeTask.Inputs, LoupeTask.Outputs
         double mean = pred[2 * at], sd = Math.exp(0.5 * pred[2 * at + 1]);
         double value = mean;
         if (sd > cfg.uncertaintyThreshold() || random.nextDouble() < cfg.audit()) {
-          value = ShapleyInteraction.sample(game, boxes.mask(chosen[r][k]), cfg.contexts(), random).mean();
+          value = RegionGames.perMember(game, boxes.mask(chosen[r][k]), cfg.contexts(), random);
           sampled[at] = (float) value;
           was[at] = 1;
         }

@@ -22,7 +22,8 @@ import dev.vlt.tensor.Trace;
  * this machine: a CLIP whose patch tokens are the players of a game, the game's value the CLIP's own image-phrase
  * similarity with the other patches masked out of the image embedding's mean pool ({@link ShapleyInteraction.CosineGame}).
  * The sampled interaction of a candidate region's patches is the pseudo-label that trains the region head
- * ({@link RegionHead}): among a phrase's candidate regions, the one whose patches interact most is the target. The
+ * ({@link RegionHead}): among a phrase's candidate regions, the one whose patches interact most (per member,
+ * {@link RegionGames#perMember}) is the target. The
  * neural Shapley module ({@link ShapleyModule}) predicts each interaction with an uncertainty and is used in place of
  * sampling where it is sure. Grounding is zero-shot, without a box ever seen: the region head's patch-phrase map picks
  * among the patch rectangles of {@link PatchBoxes}.

@@ -43,6 +43,15 @@ public final class RegionGames {
     return new ShapleyInteraction.CosineGame(rows, Arrays.copyOfRange(text, r * e, (r + 1) * e));
   }
 
+  /**
+   * The region's sampled interaction per member, I([R]) / |R|: what LOUPE's pseudo-labels and its neural module work
+   * with. The raw interaction grows with the region (here from −56 to +7 over 1..64 patches, most of it the size), so
+   * regions of one and of sixty-four patches are put on one scale, and one uncertainty threshold means the same for both.
+   */
+  public static double perMember(ShapleyInteraction.Game game, long region, int contexts, SplittableRandom random) {
+    return ShapleyInteraction.sample(game, region, contexts, random).mean() / Long.bitCount(region);
+  }
+
   /** The map's mid-range, min + ½(max − min): the level {@link PatchBoxes#best(float[])} scores regions against. */
   public static float midRange(float[] map) {
     float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
