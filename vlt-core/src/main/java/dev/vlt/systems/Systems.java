@@ -33,7 +33,7 @@ public final class Systems {
               + "the sampled Shapley interaction of candidate regions trains a region head and a neural module that predicts it) "
               + "trained from captions alone, grounding noun phrases zero-shot; Acc@0.5 on held-out scenes against the centre box",
           "loupe", GroundingQuickstart.DATA, LoupeSystem.STEPS, GroundingQuickstart.BATCH, LoupeSystem.LR,
-          LoupeAgreement::evaluate),
+          LoupeEvaluation::evaluate),
 
       new OmniVlQuickstart(),
       new IndigoQuickstart());

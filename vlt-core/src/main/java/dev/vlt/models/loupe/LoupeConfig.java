@@ -76,6 +76,11 @@ public record LoupeConfig(ClipConfig clip, int hidden, int shapleyHidden, int mi
     return clip.tokenizerSpec();
   }
 
+  /** The same LOUPE grounding by the region head's map ({@code true}) or by the plain patch-phrase cosine. */
+  public LoupeConfig withRegionHead(boolean on) {
+    return new LoupeConfig(clip, hidden, shapleyHidden, minSide, maxSide, regions, contexts, phrases, uncertaintyThreshold, audit, on);
+  }
+
   @Override
   public List<String> summary() {
     List<String> out = new ArrayList<>();
