@@ -26,7 +26,9 @@ import java.util.Locale;
  * @param regions candidate regions per phrase per step (half the region head's best, half drawn at random)
  * @param contexts sampled contexts per region whose interaction is sampled
  * @param phrases noun phrases per caption per step, at most
- * @param uncertaintyThreshold the neural module's predicted standard deviation above which the sampled value is used
+ * @param uncertaintyThreshold the neural module's predicted standard deviation (of the interaction per member) above
+ *     which the sampled value is used; 0.01 in the bundled config, about the sampling's own error at 8 contexts against 64
+ *     (MAE 0.006 on held-out scenes), so the module is trusted where it claims to be as good as the sampling it replaces
  * @param audit the share of regions sampled even when the module is sure (its training targets there)
  * @param regionHead whether grounding uses the interaction-trained region head; false grounds by the plain
  *     patch-phrase cosine of the CLIP (the ablation)
@@ -104,7 +106,7 @@ public record LoupeConfig(ClipConfig clip, int hidden, int shapleyHidden, int mi
     int e = clip.embedDim();
     LoupeConfig c = new LoupeConfig(clip, r.getInt("hidden", 2 * e), r.getInt("shapley_hidden", 2 * e), r.getInt("min_side", 1),
         r.getInt("max_side", clip.vision().grid()), r.getInt("regions", 16), r.getInt("contexts", 8), r.getInt("phrases", 2),
-        r.getDouble("uncertainty_threshold", 0.05), r.getDouble("audit", 0.25), r.getBool("region_head", true));
+        r.getDouble("uncertainty_threshold", 0.01), r.getDouble("audit", 0.25), r.getBool("region_head", true));
     r.finish();
     return c;
   }
