@@ -17,6 +17,8 @@ import dev.vlt.models.grounding.TransVgPlus;
 import dev.vlt.models.grounding.TransVgPlusConfig;
 import dev.vlt.models.indigo.Indigo;
 import dev.vlt.models.indigo.IndigoConfig;
+import dev.vlt.models.loupe.Loupe;
+import dev.vlt.models.loupe.LoupeConfig;
 import dev.vlt.models.mae.Mae;
 import dev.vlt.models.mae.MaeConfig;
 import dev.vlt.models.msclip.MsClip;
@@ -73,6 +75,10 @@ public final class Architectures {
       "Khan et al. 2022: ALBEF's towers aligned at three levels (contrastive and matching, cross-modal reconstruction both "
           + "ways through one fusion, keyword prediction); grounds by Grad-CAM over the fusion's cross-attention",
       Simla.class, SimlaConfig::fromJson, List.of("simla"));
+  public static final Architecture LOUPE = new Architecture(LoupeConfig.ARCH, "LOUPE",
+      "Li et al. 2022: a CLIP whose patches are players of its own image-phrase similarity; sampled Shapley interactions of "
+          + "regions train a region head (and a neural module that predicts them), for zero-shot grounding",
+      Loupe.class, LoupeConfig::fromJson, List.of("loupe"));
 
   public static final Architecture MAE = new Architecture("mae", "MAE",
       "He et al. 2021: masked autoencoder, a ViT encoding a random quarter of the patches and a light decoder predicting "
@@ -88,7 +94,7 @@ public final class Architectures {
           + "head (class token) and against the frozen text tower's class × domain prompts (that token), for domain generalisation",
       Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
 
-  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, MAE,
+  private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
       OMNIVL, INDIGO);
 
   private Architectures() {}

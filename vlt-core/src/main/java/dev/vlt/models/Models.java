@@ -39,6 +39,7 @@ public final class Models {
       "albef-shapes-small", "albef-vqa-shapes-small", "meter-tiny", "meter-shapes-small", "meter-shapes-clip",
       "pacl-shapes-small",
       "transvg-small", "transvg++-small", "simla-shapes-small",
+      "loupe-shapes-small",
       "mae-small", "mae-small-norm-pix",
       "omnivl-shapes-small");
 

@@ -62,6 +62,13 @@ final class GroundingQuickstart implements QuickstartSystem {
   private final int steps;
   private final int batch;
   private final double lr;
+  private final Extra extra;
+
+  /** A system's own figures beside the grounding ones (LOUPE: how close its neural Shapley module comes to sampling). */
+  interface Extra {
+    void evaluate(LoadedModel lm, long seed, HtmlReport html, List<Figure> figures, List<String> notes, Map<String, Double> measures,
+        Consumer<String> log) throws IOException;
+  }
 
   /** A box-supervised system (TransVG, TransVG++): the grounding task on {@link #DATA}. */
   GroundingQuickstart(String name, String model, String description, int steps, int batch, double lr) {
@@ -73,6 +80,13 @@ final class GroundingQuickstart implements QuickstartSystem {
    * LOUPE learn from captions, without boxes) and evaluated exactly as the box-supervised ones.
    */
   GroundingQuickstart(String name, String model, String description, String task, String data, int steps, int batch, double lr) {
+    this(name, model, description, task, data, steps, batch, lr, null);
+  }
+
+  /** As above, with the system's own evaluation after the grounding sets ({@code extra}, or null). */
+  GroundingQuickstart(String name, String model, String description, String task, String data, int steps, int batch, double lr,
+      Extra extra) {
+    this.extra = extra;
     this.name = name;
     this.model = model;
     this.description = description;
@@ -147,11 +161,13 @@ final class GroundingQuickstart implements QuickstartSystem {
       html.section("grounding").table("Acc@0.5 and mean IoU against the centre box",
           List.of("set", "expressions", "Acc@0.5", "centre box", "mean IoU", "centre box"), rows);
       html.image(ImageGrid.render("green: referred box, red: predicted (green frame: IoU ≥ 0.5)", grid), "the first 8 expressions of each set");
+      Map<String, Double> measures = new LinkedHashMap<>();
+      if (extra != null) extra.evaluate(lm, seed, html, figures, notes, measures, log);
       notes.add("unseen emoji names are reported apart: a model trained from scratch has never read them, so above-baseline "
           + "grounding there can only come from locating some emoji, not from the name");
       Path report = out.resolve("report.html");
       html.write(report);
-      return new Evaluation(figures, notes, report);
+      return new Evaluation(figures, notes, report, measures);
     }
   }
 

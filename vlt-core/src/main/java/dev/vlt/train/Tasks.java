@@ -86,7 +86,10 @@ public final class Tasks {
           + "prediction from the image (targets: the momentum fusion's [CLS] attention); captions only",
           c -> new SimlaTask(c.model().as(Simla.class), c.textTokenizer(), c.config().seed(), c.writer())),
       new Entry("grounding", "TransVG's box regression: one referring expression per image, L1 (weight 5) + GIoU (weight 2) on the "
-          + "normalised box", GroundingTask::of));
+          + "normalised box", GroundingTask::of),
+      new Entry("loupe", "LOUPE: contrastive on the captions + the region head's cross-entropy towards each noun phrase's "
+          + "candidate region of largest sampled Shapley interaction + the neural Shapley module's Gaussian likelihood of the "
+          + "sampled interactions (--loss-weight contrastive|region|shapley=W); boxes are never read", LoupeTask::of));
 
   private Tasks() {}
 

@@ -58,6 +58,17 @@ public record PatchBoxes(int grid, List<int[]> rects) {
    * candidate O(1).
    */
   public int best(float[] map, double level) {
+    double[] score = scores(map, level);
+    int best = 0;
+    for (int i = 1; i < score.length; i++) if (score[i] > score[best]) best = i;
+    return best;
+  }
+
+  /**
+   * Every candidate's score under {@link #best(float[], double)}'s rule: the sum over its patches of (value − τ),
+   * τ = min + {@code level}·(max − min) of the map; LOUPE ranks candidates by it to choose which to play.
+   */
+  public double[] scores(float[] map, double level) {
     if (map.length != grid * grid) throw new IllegalArgumentException("map has " + map.length + " values, grid needs " + grid * grid);
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     for (float v : map) {
@@ -70,17 +81,22 @@ public record PatchBoxes(int grid, List<int[]> rects) {
     for (int r = 0; r < grid; r++)
       for (int c = 0; c < grid; c++)
         sat[(r + 1) * w + c + 1] = (map[r * grid + c] - tau) + sat[r * w + c + 1] + sat[(r + 1) * w + c] - sat[r * w + c];
-    int best = -1;
-    double bestScore = Double.NEGATIVE_INFINITY;
+    double[] out = new double[rects.size()];
     for (int i = 0; i < rects.size(); i++) {
       int[] q = rects.get(i);
       int r0 = q[0], c0 = q[1], r1 = q[0] + q[2], c1 = q[1] + q[3];
-      double score = sat[r1 * w + c1] - sat[r0 * w + c1] - sat[r1 * w + c0] + sat[r0 * w + c0];
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
+      out[i] = sat[r1 * w + c1] - sat[r0 * w + c1] - sat[r1 * w + c0] + sat[r0 * w + c0];
     }
-    return best;
+    return out;
+  }
+
+  /** Candidate {@code i}'s patches as a bit mask over the row-major grid (grids of at most 8×8). */
+  public long mask(int i) {
+    if (grid * grid > 64) throw new IllegalStateException("a " + grid + "×" + grid + " grid has more than 64 patches");
+    int[] q = rects.get(i);
+    long m = 0;
+    for (int r = q[0]; r < q[0] + q[2]; r++)
+      for (int c = q[1]; c < q[1] + q[3]; c++) m |= 1L << (r * grid + c);
+    return m;
   }
 }
