@@ -23,9 +23,7 @@ import dev.vlt.report.HtmlReport;
 import dev.vlt.report.ImageGrid;
 import dev.vlt.train.Checkpoints;
 import dev.vlt.train.TrainConfig;
-import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,11 +121,7 @@ final class PaclQuickstart implements QuickstartSystem {
       log.accept("  training PACL over the frozen CLIP: " + pc.steps() + " steps of " + pc.batchSize() + " on "
           + pc.data().source() + ", seed " + pc.seed() + " -> " + paclRun);
       Checkpoints.deleteTree(paclRun);
-      try (TrainRun run = TrainRun.create(paclRun, pc)) {
-        if (run.run(TrainListener.NONE) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("PACL's training stopped early");
-      }
-      Checkpoints.deleteTree(paclRun.resolve(TrainRun.CHECKPOINTS));
-      Files.move(paclRun.resolve(TrainRun.MODEL), modelDir);
+      Files.move(Stage.train(paclRun, pc), modelDir);
     }
     if (!Files.isDirectory(clipDir)) throw new IllegalArgumentException(modelDir + ": no CLIP baseline beside it at " + clipDir);
     boolean emoji = clipRun.data().source().startsWith(EmojiScenes.NAME);

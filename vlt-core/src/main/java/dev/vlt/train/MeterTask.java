@@ -136,11 +136,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
       itmImages[i] = swap ? (i + 1 + rng.nextInt(b - 1)) % b : i;
       itmLabels[i] = swap ? 0 : 1;
     }
-    if (rows.isEmpty()) {   // no token drew a mask: mask the first content token so the term is defined
-      rows.add(1L);
-      labels.add(caption[0][1]);
-      masked[0][1] = model.config().maskTokenId();
-    }
+    TokenMasking.atLeastOne(caption, masked, model.config().maskTokenId(), rows, labels);
     NDArray captionIds = manager.create(caption);
     Inputs in = new Inputs(batch.images(), captionIds, captionIds.neq(pad).toType(DataType.INT64, false), manager.create(masked),
         manager.create(rows.stream().mapToLong(Long::longValue).toArray()),

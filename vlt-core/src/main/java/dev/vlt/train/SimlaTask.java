@@ -121,11 +121,7 @@ public final class SimlaTask implements Task<SimlaTask.Pairs, SimlaTask.Outputs>
         patchMask[i][order[p]] = 1f;
       }
     }
-    if (rows.isEmpty()) {   // no token drew a mask: mask the first content token so the term is defined
-      rows.add(1L);
-      labels.add(caption[0][1]);
-      masked[0][1] = cfg.maskTokenId();
-    }
+    TokenMasking.atLeastOne(caption, masked, cfg.maskTokenId(), rows, labels);
     NDArray ids = manager.create(caption);
     long[] idx = AlbefTask.sampleNumbers(batch);
     return new Pairs(batch.images(), ids, ids.neq(pad).toType(DataType.INT64, false), manager.create(idx),

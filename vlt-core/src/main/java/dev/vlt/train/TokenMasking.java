@@ -37,4 +37,15 @@ final class TokenMasking {
     }
     return out;
   }
+
+  /**
+   * When no row drew a single masked token, masks the first content token of row 0 (in {@code masked}, with its flat
+   * position and true id added), so a masked-token loss over the batch is always defined.
+   */
+  static void atLeastOne(long[][] ids, long[][] masked, int maskId, List<Long> rows, List<Long> labels) {
+    if (!rows.isEmpty()) return;
+    rows.add(1L);
+    labels.add(ids[0][1]);
+    masked[0][1] = maskId;
+  }
 }
