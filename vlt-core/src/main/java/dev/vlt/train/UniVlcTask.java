@@ -98,7 +98,8 @@ public final class UniVlcTask implements Task<UniclTask.UniclBatch, UniVlcTask.O
       reversed = Ops.l2Normalize(model.imageFeatures(clips.flip(2), Trace.NONE));
       try (NoGrad ng = NoGrad.open()) {
         long t = clips.getShape().get(2);
-        NDArray change = clips.get(":, :, 0").sub(clips.get(":, :, " + (t - 1))).abs().max(new int[] {1, 2, 3});  // [B]
+        NDArray change = clips.get(":, :, 0").sub(clips.get(":, :, " + (t - 1))).abs()
+            .reshape(clips.getShape().get(0), -1).max(new int[] {1});                       // [B]
         ordered = change.gt(0).toType(DataType.FLOAT32, false);
       }
     }
