@@ -76,8 +76,9 @@ public final class Tasks {
       new Entry("mae", "MAE: pixel regression on the removed patches (targets per-patch normalised when the config's "
           + "norm_pix_loss is true); captions are ignored",
           c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
-      new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive",
-          c -> UniVlcTask.create(c.model().module(), c.writer())),
+      new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive; "
+          + "--loss-weight time_order=W adds each clip reversed as a hard negative for its own text (not in OmniVL)",
+          UniVlcTask::of),
       new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "
           + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
           IndigoTask::create),
