@@ -112,7 +112,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
   @Override
   public Inputs collate(Batch batch, NDManager manager) {
     PairInputs p = PairInputs.collate(batch, manager, tokenizer, seed, model.config().maskTokenId(),
-        vqaWeight == 0 ? null : model.config().answers());
+        vqaWeight == 0 ? null : model.config().answers(), Integer.MAX_VALUE);
     long[] mfrSeeds = null;
     if (mfrWeight > 0) {
       mfrSeeds = new long[batch.size()];

@@ -31,9 +31,11 @@ public record PairInputs(NDArray images, NDArray caption, NDArray captionAtts, N
   /**
    * @param maskTokenId the model's [MASK] id
    * @param vocabulary the model's answers, or null to collate no questions
+   * @param questionsPerSample at most this many questions of each sample, a subset drawn afresh per pass over the data
+   *     (from the seed, the loader's position and the id); Integer.MAX_VALUE asks every question
    */
   static PairInputs collate(Batch batch, NDManager manager, Tokenizer tokenizer, long seed, int maskTokenId,
-      List<String> vocabulary) {
+      List<String> vocabulary, int questionsPerSample) {
     int b = batch.size();
     long pad = tokenizer.padId();
     long[][] caption = SampleQuestions.trim(batch.tokens(), pad);
@@ -66,7 +68,7 @@ public record PairInputs(NDArray images, NDArray caption, NDArray captionAtts, N
     for (int i = 0; i < b; i++) {
       Sample s = batch.samples().get(i);
       if (s.questions().isEmpty()) SampleQuestions.pick(s, seed);                     // the error naming the sample
-      for (Question q : s.questions()) {
+      for (Question q : asked(s, batch, seed, questionsPerSample)) {
         int answer = vocabulary.indexOf(q.answer());
         if (answer < 0) {
           throw new IllegalArgumentException(s.location() + ": the answer '" + q.answer() + "' is not among the model's "
@@ -82,6 +84,25 @@ public record PairInputs(NDArray images, NDArray caption, NDArray captionAtts, N
         manager.create(itmLabels), q, q.neq(pad).toType(DataType.INT64, false),
         manager.create(questionImages.stream().mapToLong(Long::longValue).toArray()),
         manager.create(answers.stream().mapToLong(Long::longValue).toArray()));
+  }
+
+  /** Every question of {@code s}, or {@code k} of them in their order, drawn per pass over the data. */
+  private static List<Question> asked(Sample s, Batch batch, long seed, int k) {
+    List<Question> all = s.questions();
+    if (all.size() <= k) return all;
+    long pass = SplitMix.mix(SplitMix.mix(seed ^ 0x51ED_270BL, batch.next().epoch()), batch.next().index());
+    SplittableRandom rng = new SplittableRandom(SplitMix.mix(pass, s.id().hashCode()));
+    boolean[] pick = new boolean[all.size()];
+    for (int chosen = 0; chosen < k; ) {
+      int i = rng.nextInt(all.size());
+      if (!pick[i]) {
+        pick[i] = true;
+        chosen++;
+      }
+    }
+    List<Question> out = new ArrayList<>(k);
+    for (int i = 0; i < all.size(); i++) if (pick[i]) out.add(all.get(i));
+    return out;
   }
 
   /**

@@ -64,7 +64,7 @@ public final class Tasks {
           c -> new MeterTask(c.model().as(Meter.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
       new Entry("vlc", "VLC: with 60 % of the patches dropped in every pass, MLM + masked image modeling (MAE's decoder on the "
           + "fused image tokens, per-patch normalised pixels of the dropped patches) + ITM (a random image for half the pairs); "
-          + "and a VQA head trained jointly with every patch visible (--loss-weight mlm|itm|mim|vqa=W; vqa=0: captions only)",
+          + "and a VQA head trained jointly (2 questions per scene, every patch visible; --loss-weight mlm|itm|mim|vqa=W; vqa=0: captions only)",
           c -> new VlcTask(c.model().as(Vlc.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
       new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
           c -> PaclTask.create(c, true)),

@@ -27,12 +27,18 @@ import java.util.Map;
  * for half the pairs. ViLT's word-patch alignment is not included (optional in the issue; VLC does not use it either).
  *
  * <p>Beside them, trained jointly rather than in a separate fine-tuning run: a VQA classifier over the model's answers on
- * every question of every sample, with <b>every</b> patch visible, as inference sees them (a dropped patch can hold the
+ * {@link #QUESTIONS_PER_SCENE} questions of each sample, with <b>every</b> patch visible, as inference sees them (a dropped patch can hold the
  * object a count or existence question is about). Weights {@code --loss-weight mlm|itm|mim|vqa=W}, 1 each by default; a
  * term of weight 0 is not computed (vqa=0 is VLC's pure pretraining).
  */
 public final class VlcTask implements Task<VlcTask.Inputs, VlcTask.Outputs> {
   public static final List<String> TERMS = List.of("mlm", "itm", "mim", "vqa");
+  /**
+   * Questions per sample in the VQA pass, drawn afresh each pass over the data. A compute bound, not tuned on any score:
+   * every question runs the whole transformer over all its patches (METER runs only its fusion layers per question), and
+   * all 7-10 of a scene's questions made a step several times slower than the three pretraining passes together.
+   */
+  public static final int QUESTIONS_PER_SCENE = 2;
 
   /** The pair inputs and the patch-drop noise [B, L] (small = kept). */
   public record Inputs(PairInputs pairs, NDArray noise) {}
@@ -98,7 +104,7 @@ public final class VlcTask implements Task<VlcTask.Inputs, VlcTask.Outputs> {
   @Override
   public Inputs collate(Batch batch, NDManager manager) {
     PairInputs p = PairInputs.collate(batch, manager, tokenizer, seed, model.config().maskTokenId(),
-        on("vqa") ? model.config().answers() : null);
+        on("vqa") ? model.config().answers() : null, QUESTIONS_PER_SCENE);
     return new Inputs(p, MaeTask.noise(batch, manager, seed, model.config().mae().patches()));
   }
 
