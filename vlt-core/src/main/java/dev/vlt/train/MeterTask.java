@@ -60,13 +60,11 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
       NDArray vqaLabels, NDArray mfrPredicted, NDArray mfrTarget, NDArray mfrMask) implements StepOutput<Outputs> {
     @Override
     public Outputs joined(List<Outputs> parts) {
-      return new Outputs(rows(parts, Outputs::itmLogits), rows(parts, Outputs::itmLabels), rows(parts, Outputs::mlmLogits),
-          rows(parts, Outputs::mlmLabels), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels),
-          rows(parts, Outputs::mfrPredicted), rows(parts, Outputs::mfrTarget), rows(parts, Outputs::mfrMask));
-    }
-
-    private static NDArray rows(List<Outputs> parts, java.util.function.Function<Outputs, NDArray> f) {
-      return f.apply(parts.get(0)) == null ? null : StepOutput.rows(parts, f);
+      return new Outputs(StepOutput.rowsOrNull(parts, Outputs::itmLogits), StepOutput.rowsOrNull(parts, Outputs::itmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::mlmLogits), StepOutput.rowsOrNull(parts, Outputs::mlmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::vqaLogits), StepOutput.rowsOrNull(parts, Outputs::vqaLabels),
+          StepOutput.rowsOrNull(parts, Outputs::mfrPredicted), StepOutput.rowsOrNull(parts, Outputs::mfrTarget),
+          StepOutput.rowsOrNull(parts, Outputs::mfrMask));
     }
 
     @Override

@@ -51,13 +51,11 @@ public final class VlcTask implements Task<VlcTask.Inputs, VlcTask.Outputs> {
       NDArray mimTarget, NDArray mimMask, NDArray vqaLogits, NDArray vqaLabels) implements StepOutput<Outputs> {
     @Override
     public Outputs joined(List<Outputs> parts) {
-      return new Outputs(rows(parts, Outputs::mlmLogits), rows(parts, Outputs::mlmLabels), rows(parts, Outputs::itmLogits),
-          rows(parts, Outputs::itmLabels), rows(parts, Outputs::mimPred), rows(parts, Outputs::mimTarget),
-          rows(parts, Outputs::mimMask), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels));
-    }
-
-    private static NDArray rows(List<Outputs> parts, java.util.function.Function<Outputs, NDArray> f) {
-      return f.apply(parts.get(0)) == null ? null : StepOutput.rows(parts, f);
+      return new Outputs(StepOutput.rowsOrNull(parts, Outputs::mlmLogits), StepOutput.rowsOrNull(parts, Outputs::mlmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::itmLogits), StepOutput.rowsOrNull(parts, Outputs::itmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::mimPred), StepOutput.rowsOrNull(parts, Outputs::mimTarget),
+          StepOutput.rowsOrNull(parts, Outputs::mimMask), StepOutput.rowsOrNull(parts, Outputs::vqaLogits),
+          StepOutput.rowsOrNull(parts, Outputs::vqaLabels));
     }
 
     @Override
