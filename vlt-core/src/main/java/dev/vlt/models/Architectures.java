@@ -29,6 +29,8 @@ import dev.vlt.models.simla.Simla;
 import dev.vlt.models.simla.SimlaConfig;
 import dev.vlt.models.omnivl.OmniVl;
 import dev.vlt.models.omnivl.OmniVlConfig;
+import dev.vlt.models.vlc.Vlc;
+import dev.vlt.models.vlc.VlcConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -85,6 +87,11 @@ public final class Architectures {
           + "the pixels of the rest (facebookresearch/mae's MaskedAutoencoderViT); images only",
       Mae.class, MaeConfig::fromJson, List.of("mae"));
 
+  public static final Architecture VLC = new Architecture(VlcConfig.ARCH, "VLC",
+      "Gui et al. 2022: ViLT's single-stream transformer over text tokens and image patches, started from an MAE encoder "
+          + "(--init-from) and trained from captions with patches dropped (MLM, ITM, masked image modeling through MAE's decoder)",
+      Vlc.class, VlcConfig::fromJson, List.of("vlc"));
+
   public static final Architecture OMNIVL = new Architecture("omnivl", "OmniVL",
       "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
       OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
@@ -95,7 +102,7 @@ public final class Architectures {
       Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
 
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
-      OMNIVL, INDIGO);
+      VLC, OMNIVL, INDIGO);
 
   private Architectures() {}
 

@@ -1,6 +1,8 @@
 package dev.vlt.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
 
@@ -18,4 +20,17 @@ public interface QuestionAnswering {
    * asked of image b → B answers in order.
    */
   List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer);
+
+  /**
+   * A classifier's answers: logits [B, answers] over {@code vocabulary} → for each row the most probable answer and its
+   * softmax probability.
+   */
+  static List<Answer> best(NDArray logits, List<String> vocabulary) {
+    NDArray p = logits.softmax(1);
+    long[] best = p.argMax(1).toType(DataType.INT64, false).toLongArray();
+    float[] score = p.max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray();
+    List<Answer> out = new ArrayList<>(best.length);
+    for (int i = 0; i < best.length; i++) out.add(new Answer(vocabulary.get((int) best[i]), score[i]));
+    return out;
+  }
 }

@@ -22,8 +22,13 @@ public final class VitBlocks extends Module {
 
   /** x: [B, N, W] → [B, N, W]; {@code afterBlock} (may be null) observes each block's output. */
   public NDArray forward(NDArray x, BiConsumer<Integer, NDArray> afterBlock) {
+    return forward(x, null, afterBlock);
+  }
+
+  /** x: [B, N, W], mask additive (broadcastable to [B, heads, N, N]) or null → [B, N, W]. */
+  public NDArray forward(NDArray x, NDArray mask, BiConsumer<Integer, NDArray> afterBlock) {
     for (int i = 0; i < blocks.size(); i++) {
-      x = blocks.get(i).forward(x, null);
+      x = blocks.get(i).forward(x, mask);
       if (afterBlock != null) afterBlock.accept(i, x);
     }
     return x;

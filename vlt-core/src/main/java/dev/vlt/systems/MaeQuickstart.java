@@ -65,13 +65,17 @@ final class MaeQuickstart implements QuickstartSystem {
 
   @Override
   public TrainConfig trainConfig(long seed, Long steps) {
-    long n = steps != null ? steps : STEPS;
+    return TrainConfig.fromJson(settings(seed, steps != null ? steps : STEPS));
+  }
+
+  /** The run's settings at {@code n} steps (VLC's quickstart trains its MAE stage from them through {@link Stage}). */
+  static ObjectNode settings(long seed, long n) {
     // MAE's recipe scaled down: AdamW with β2 0.95 and weight decay 0.05, random resized crops, warmup then cosine
     ObjectNode c = new ObjectMapper().createObjectNode().put("model", MODEL).put("data", DATA).put("seed", seed)
         .put("batch_size", BATCH).put("steps", n).put("lr", 1.5e-3).put("wd", 0.05).put("beta2", 0.95)
         .put("warmup", Math.min(60, n / 10)).put("crop_scale", 0.5).put("save_frequency", 10).put("zeroshot_frequency", 1000)
         .put("log_every_n_steps", 100);
-    return TrainConfig.fromJson(c);
+    return c;
   }
 
   @Override

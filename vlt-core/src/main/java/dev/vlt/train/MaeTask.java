@@ -60,14 +60,22 @@ public final class MaeTask implements Task<MaeTask.Images, MaeTask.Outputs> {
   /** The masking noise differs per image and per pass over the data: drawn from (seed, position after the batch, id). */
   @Override
   public Images collate(Batch batch, NDManager manager) {
-    int l = model.config().patches();
-    float[] noise = new float[batch.size() * l];
+    return new Images(batch.images(), noise(batch, manager, seed, model.config().patches()));
+  }
+
+  /**
+   * Masking noise [B, L] for a batch, uniform in [0, 1) (small = kept): fresh per image and per pass over the data, drawn
+   * from (seed, the loader's position after the batch, the sample's id), so a resumed run draws the same. VLC's patch drop
+   * draws likewise.
+   */
+  static NDArray noise(Batch batch, NDManager manager, long seed, int patches) {
+    float[] noise = new float[batch.size() * patches];
     long pass = SplitMix.mix(SplitMix.mix(seed, batch.next().epoch()), batch.next().index());
     for (int i = 0; i < batch.size(); i++) {
       SplittableRandom rng = new SplittableRandom(SplitMix.mix(pass, batch.samples().get(i).id().hashCode()));
-      for (int j = 0; j < l; j++) noise[i * l + j] = (float) rng.nextDouble();
+      for (int j = 0; j < patches; j++) noise[i * patches + j] = (float) rng.nextDouble();
     }
-    return new Images(batch.images(), manager.create(noise, new Shape(batch.size(), l)));
+    return manager.create(noise, new Shape(batch.size(), patches));
   }
 
   @Override

@@ -3,10 +3,7 @@ package dev.vlt.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import dev.vlt.data.Batch;
-import dev.vlt.data.Question;
-import dev.vlt.data.Sample;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.meter.MeterOutput;
 import dev.vlt.nn.CorrelatedMasking;
@@ -17,7 +14,6 @@ import dev.vlt.tensor.Ops;
 import dev.vlt.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +32,7 @@ import java.util.SplittableRandom;
  */
 public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs> {
   /** BERT's masking rate. */
-  public static final double MASK_PROB = 0.15;
+  public static final double MASK_PROB = PairInputs.MASK_PROB;
   public static final List<String> TERMS = List.of("itm", "mlm", "vqa", "mfr");
   /**
    * Masked Feature Regression's masking (visual parsing, Xue et al. 2021; off unless {@code mfr} has a weight): a quarter
@@ -64,13 +60,11 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
       NDArray vqaLabels, NDArray mfrPredicted, NDArray mfrTarget, NDArray mfrMask) implements StepOutput<Outputs> {
     @Override
     public Outputs joined(List<Outputs> parts) {
-      return new Outputs(rows(parts, Outputs::itmLogits), rows(parts, Outputs::itmLabels), rows(parts, Outputs::mlmLogits),
-          rows(parts, Outputs::mlmLabels), rows(parts, Outputs::vqaLogits), rows(parts, Outputs::vqaLabels),
-          rows(parts, Outputs::mfrPredicted), rows(parts, Outputs::mfrTarget), rows(parts, Outputs::mfrMask));
-    }
-
-    private static NDArray rows(List<Outputs> parts, java.util.function.Function<Outputs, NDArray> f) {
-      return f.apply(parts.get(0)) == null ? null : StepOutput.rows(parts, f);
+      return new Outputs(StepOutput.rowsOrNull(parts, Outputs::itmLogits), StepOutput.rowsOrNull(parts, Outputs::itmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::mlmLogits), StepOutput.rowsOrNull(parts, Outputs::mlmLabels),
+          StepOutput.rowsOrNull(parts, Outputs::vqaLogits), StepOutput.rowsOrNull(parts, Outputs::vqaLabels),
+          StepOutput.rowsOrNull(parts, Outputs::mfrPredicted), StepOutput.rowsOrNull(parts, Outputs::mfrTarget),
+          StepOutput.rowsOrNull(parts, Outputs::mfrMask));
     }
 
     @Override
@@ -101,10 +95,7 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
       throw new IllegalArgumentException("--loss-weight mfr: the model has no MFR head; set \"mfr\": true in its model_cfg "
           + "(merged or co-attention fusion)");
     }
-    if (tokenizer.vocabSize() > model.config().maskTokenId() && model.config().maskTokenId() == model.config().text().vocabSize() - 1) {
-      throw new IllegalArgumentException("the tokenizer writes " + tokenizer.vocabSize() + " ids, so METER's [MASK] id "
-          + model.config().maskTokenId() + " would collide with a real token");
-    }
+    PairInputs.checkMaskId(tokenizer, model.config().maskTokenId(), model.config().text().vocabSize(), "METER");
     this.model = model;
     this.tokenizer = tokenizer;
     this.seed = seed;
@@ -118,54 +109,17 @@ public final class MeterTask implements Task<MeterTask.Inputs, MeterTask.Outputs
 
   @Override
   public Inputs collate(Batch batch, NDManager manager) {
-    int b = batch.size();
-    long pad = tokenizer.padId();
-    long[][] caption = SampleQuestions.trim(batch.tokens(), pad);
-    int l = caption[0].length;
-    long[][] masked = new long[b][];
-    List<Long> rows = new ArrayList<>();
-    List<Long> labels = new ArrayList<>();
-    long[] itmImages = new long[b];
-    long[] itmLabels = new long[b];
-    long[] mfrSeeds = mfrWeight > 0 ? new long[b] : null;
-    for (int i = 0; i < b; i++) {
-      SplittableRandom rng = new SplittableRandom(SplitMix.mix(seed, batch.samples().get(i).id().hashCode()));
-      if (mfrSeeds != null) mfrSeeds[i] = SplitMix.mix(seed ^ 0x3F2A_11E5L, batch.samples().get(i).id().hashCode());
-      masked[i] = TokenMasking.mask(caption[i], pad, model.config().maskTokenId(), MASK_PROB, rng, i * (long) l, rows, labels);
-      boolean swap = b > 1 && rng.nextBoolean();
-      itmImages[i] = swap ? (i + 1 + rng.nextInt(b - 1)) % b : i;
-      itmLabels[i] = swap ? 0 : 1;
-    }
-    TokenMasking.atLeastOne(caption, masked, model.config().maskTokenId(), rows, labels);
-    NDArray captionIds = manager.create(caption);
-    Inputs in = new Inputs(batch.images(), captionIds, captionIds.neq(pad).toType(DataType.INT64, false), manager.create(masked),
-        manager.create(rows.stream().mapToLong(Long::longValue).toArray()),
-        manager.create(labels.stream().mapToLong(Long::longValue).toArray()), manager.create(itmImages),
-        manager.create(itmLabels), null, null, null, null, mfrSeeds);
-    if (vqaWeight == 0) return in;
-    List<String> questions = new ArrayList<>();
-    List<Long> answers = new ArrayList<>();
-    List<Long> questionImages = new ArrayList<>();
-    List<String> vocabulary = model.config().answers();
-    for (int i = 0; i < b; i++) {
-      Sample s = batch.samples().get(i);
-      if (s.questions().isEmpty()) SampleQuestions.pick(s, seed);                     // the error naming the sample
-      for (Question q : s.questions()) {
-        int answer = vocabulary.indexOf(q.answer());
-        if (answer < 0) {
-          throw new IllegalArgumentException(s.location() + ": the answer '" + q.answer() + "' is not among the model's "
-              + vocabulary.size() + " answers");
-        }
-        questions.add(q.text());
-        answers.add((long) answer);
-        questionImages.add((long) i);
+    PairInputs p = PairInputs.collate(batch, manager, tokenizer, seed, model.config().maskTokenId(),
+        vqaWeight == 0 ? null : model.config().answers(), Integer.MAX_VALUE);
+    long[] mfrSeeds = null;
+    if (mfrWeight > 0) {
+      mfrSeeds = new long[batch.size()];
+      for (int i = 0; i < mfrSeeds.length; i++) {
+        mfrSeeds[i] = SplitMix.mix(seed ^ 0x3F2A_11E5L, batch.samples().get(i).id().hashCode());
       }
     }
-    NDArray q = manager.create(SampleQuestions.trim(tokenizer.tokenize(questions), pad));
-    return new Inputs(in.images(), in.caption(), in.captionAtts(), in.masked(), in.mlmRows(), in.mlmLabels(), in.itmImages(),
-        in.itmLabels(), q, q.neq(pad).toType(DataType.INT64, false),
-        manager.create(questionImages.stream().mapToLong(Long::longValue).toArray()),
-        manager.create(answers.stream().mapToLong(Long::longValue).toArray()), mfrSeeds);
+    return new Inputs(p.images(), p.caption(), p.captionAtts(), p.masked(), p.mlmRows(), p.mlmLabels(), p.itmImages(),
+        p.itmLabels(), p.question(), p.questionAtts(), p.questionImages(), p.answers(), mfrSeeds);
   }
 
   @Override

@@ -25,4 +25,9 @@ public interface StepOutput<O extends StepOutput<O>> {
     for (O p : parts) list.add(field.apply(p));
     return list.size() == 1 ? list.get(0) : NDArrays.concat(list);
   }
+
+  /** As {@link #rows}, or null when the field is null (a term switched off by its weight) in the parts. */
+  static <O> NDArray rowsOrNull(List<O> parts, Function<O, NDArray> field) {
+    return field.apply(parts.get(0)) == null ? null : rows(parts, field);
+  }
 }

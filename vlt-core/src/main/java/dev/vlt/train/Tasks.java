@@ -10,6 +10,7 @@ import dev.vlt.models.coca.Coca;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.mae.Mae;
 import dev.vlt.models.simla.Simla;
+import dev.vlt.models.vlc.Vlc;
 import dev.vlt.objectives.CocaLoss;
 import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
@@ -61,6 +62,10 @@ public final class Tasks {
       new Entry("meter", "METER: masked language modeling + image-text matching (a random image for half the pairs) + VQA "
           + "answer classification (--loss-weight itm|mlm|vqa=W)",
           c -> new MeterTask(c.model().as(Meter.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
+      new Entry("vlc", "VLC: with 60 % of the patches dropped in every pass, MLM + masked image modeling (MAE's decoder on the "
+          + "fused image tokens, per-patch normalised pixels of the dropped patches) + ITM (a random image for half the pairs); "
+          + "and a VQA head trained jointly (2 questions per scene, every patch visible; --loss-weight mlm|itm|mim|vqa=W; vqa=0: captions only)",
+          c -> new VlcTask(c.model().as(Vlc.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
       new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
           c -> PaclTask.create(c, true)),
       new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",

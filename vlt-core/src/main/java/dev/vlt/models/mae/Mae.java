@@ -1,25 +1,15 @@
 package dev.vlt.models.mae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.models.ImageEmbedding;
 import dev.vlt.models.ModelModule;
 import dev.vlt.models.PixelReconstruction;
 import dev.vlt.models.vit.Vit;
-import dev.vlt.nn.LayerNorm;
-import dev.vlt.nn.Linear;
 import dev.vlt.nn.Patches;
-import dev.vlt.nn.QkvAttention;
 import dev.vlt.nn.RandomMasking;
-import dev.vlt.nn.SinCos;
-import dev.vlt.nn.VitBlock;
-import dev.vlt.nn.VitBlocks;
-import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.Ops;
-import dev.vlt.tensor.Parameter;
 import dev.vlt.tensor.Trace;
 
 /**
@@ -40,26 +30,13 @@ public final class Mae extends Module implements ModelModule, ImageEmbedding, Pi
   private final MaeConfig cfg;
   private final Vit encoder;
   private final RandomMasking masking;
-  private final Linear decoderEmbed;
-  private final Parameter maskToken;
-  private final Parameter decoderPosEmbed;
-  private final VitBlocks decoderBlocks;
-  private final LayerNorm decoderNorm;
-  private final Linear decoderPred;
+  private final MaeDecoder decoder;
 
   public Mae(MaeConfig cfg) {
     this.cfg = cfg;
-    int wd = cfg.decoderWidth();
     encoder = inline(new Vit(cfg.encoder()));
     masking = new RandomMasking(cfg.maskRatio());
-    decoderEmbed = child("decoder_embed", new Linear(cfg.width(), wd));                  // [Wd, W]
-    maskToken = param("mask_token", Init.normal(0.02), 1, 1, wd);
-    decoderPosEmbed = param("decoder_pos_embed", new Init.Values(SinCos.grid2d(wd, cfg.grid(), true)), 1, 1 + cfg.patches(), wd);
-    decoderPosEmbed.setFrozen(true);                                                       // fixed, as the encoder's
-    decoderBlocks = child("decoder_blocks",
-        new VitBlocks(wd, cfg.decoderDepth(), cfg.decoderHeads(), cfg.mlpRatio(), QkvAttention.Bias.QKV, 0.0));
-    decoderNorm = child("decoder_norm", new LayerNorm(wd, VitBlock.LAYER_NORM_EPS));
-    decoderPred = child("decoder_pred", new Linear(wd, cfg.patchDim()));                  // [p·p·C, Wd]
+    decoder = inline(new MaeDecoder(cfg.width(), cfg));
   }
 
   /**
@@ -91,26 +68,7 @@ public final class Mae extends Module implements ModelModule, ImageEmbedding, Pi
 
   /** MAE's {@code forward_decoder}: latent [B, 1 + K, W], idsRestore [B, L] → pixel predictions [B, L, p·p·C]. */
   public NDArray decode(NDArray latent, NDArray idsRestore, Trace trace) {
-    Trace t = trace.prefixed("decoder.");
-    NDArray y = decoderEmbed.forward(latent);                                             // [B, 1+K, Wd]
-    t.put("embed_out", y);
-    long b = y.getShape().get(0);
-    long k = y.getShape().get(1) - 1;
-    long l = idsRestore.getShape().get(1);
-    long wd = y.getShape().get(2);
-    NDArray maskTokens = maskToken.value().broadcast(b, l - k, wd);                       // [B, L-K, Wd]
-    NDArray shuffled = NDArrays.concat(new NDList(y.get(new NDIndex(":, 1:")), maskTokens), 1); // [B, L, Wd], shuffled order
-    NDArray restored = Ops.gatherRows(shuffled, idsRestore);                             // [B, L, Wd], image order
-    NDArray x = NDArrays.concat(new NDList(y.get(new NDIndex(":, :1")), restored), 1).add(decoderPosEmbed.value());
-    t.put("blocks_in", x);                                                                // [B, 1+L, Wd]
-    x = decoderBlocks.forward(x, (i, out) -> t.put("block." + i + "_out", out));
-    x = decoderNorm.forward(x);
-    t.put("norm_out", x);
-    x = decoderPred.forward(x);                                                           // [B, 1+L, p·p·C]
-    t.put("pred_full", x);
-    NDArray pred = x.get(new NDIndex(":, 1:"));                                           // drop the class token's row
-    trace.put("pred", pred);
-    return pred;
+    return decoder.forward(latent, idsRestore, trace);
   }
 
   /** images [B, C, S, S] → the pixel targets [B, L, p·p·C], in the prediction's order. */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.ModelModule;
 import dev.vlt.models.QuestionAnswering;
@@ -21,7 +20,6 @@ import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Trace;
 import dev.vlt.tokenize.Tokenizer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,45 +65,45 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
     mfr = cfg.mfr() ? child("mfr_score", new Linear(h, cfg.vision().width())) : null;
   }
 
-  /** METER's Pooler: tanh(dense(x[:, 0])). */
-  static final class Pooler extends Module {
+  /** METER's Pooler (ViLT's too): tanh(dense(x[:, 0])). */
+  public static final class Pooler extends Module {
     private final Linear dense;
 
-    Pooler(int h) {
+    public Pooler(int h) {
       dense = child("dense", new Linear(h, h));
     }
 
-    NDArray forward(NDArray tokens) {                                               // [B, N, H] → [B, H]
+    public NDArray forward(NDArray tokens) {                                        // [B, N, H] → [B, H]
       return dense.forward(tokens.get(new NDIndex(":, 0"))).tanh();
     }
   }
 
   /** METER's ITMHead: one linear layer {@code fc} from the 2H pooled pair to (no match, match). */
-  static final class ItmHead extends Module {
+  public static final class ItmHead extends Module {
     private final Linear fc;
 
-    ItmHead(int width) {
+    public ItmHead(int width) {
       fc = child("fc", new Linear(width, 2));
     }
 
-    NDArray forward(NDArray cls) {
+    public NDArray forward(NDArray cls) {
       return fc.forward(cls);
     }
   }
 
   /** METER's vqa_classifier: Linear(2H, 2H) → LayerNorm → GELU → Linear(2H, answers), as torch's Sequential numbers them. */
-  static final class VqaClassifier extends Module {
+  public static final class VqaClassifier extends Module {
     private final Linear first;
     private final LayerNorm norm;
     private final Linear last;
 
-    VqaClassifier(int width, int answers) {
+    public VqaClassifier(int width, int answers) {
       first = child("0", new Linear(width, width));
       norm = child("1", new LayerNorm(width));
       last = child("3", new Linear(width, answers));                                 // "2" is the GELU, which has no weights
     }
 
-    NDArray forward(NDArray cls) {
+    public NDArray forward(NDArray cls) {
       return last.forward(Ops.gelu(norm.forward(first.forward(cls))));
     }
   }
@@ -188,12 +186,7 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
   @Override
   public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
     try (NoGrad ignored = NoGrad.open()) {
-      NDArray p = vqaLogits(forward(images, ids, atts).cls()).softmax(1);
-      long[] best = p.argMax(1).toType(DataType.INT64, false).toLongArray();
-      float[] score = p.max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray();
-      List<Answer> out = new ArrayList<>(best.length);
-      for (int i = 0; i < best.length; i++) out.add(new Answer(cfg.answers().get((int) best[i]), score[i]));
-      return out;
+      return QuestionAnswering.best(vqaLogits(forward(images, ids, atts).cls()), cfg.answers());
     }
   }
 

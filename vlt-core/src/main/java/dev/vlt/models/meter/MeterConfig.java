@@ -38,8 +38,7 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
     if (!vision.classToken() || !vision.globalPool().equals("token")) {
       throw error("vision_cfg.global_pool", "must be 'token' with class_token true: METER pools the image [CLS]");
     }
-    if (answers.isEmpty()) throw error("answers", "must list the answer vocabulary of the VQA head");
-    if (new HashSet<>(answers).size() != answers.size()) throw error("answers", "lists an answer twice");
+    checkAnswers(answers);
     if (maskTokenId < 0 || maskTokenId >= text.vocabSize()) {
       throw error("mask_token_id", maskTokenId + " is not an id of the text vocabulary of " + text.vocabSize());
     }
@@ -59,6 +58,15 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
     TextTowerConfig text = TextTowerConfig.read(r.child("text_cfg"));
     Fusion.Kind kind = Fusion.Kind.parse(r.getString("fusion", Fusion.Kind.CO_ATTENTION.word()));
     FusionConfig fusion = FusionConfig.read(r.child("fusion_cfg"));
+    List<String> answers = readAnswers(r);
+    int mask = r.getInt("mask_token_id", text.vocabSize() - 1);
+    boolean mfr = r.getBool("mfr", false);
+    r.finish();
+    return new MeterConfig(vision, text, kind, fusion, answers, mask, mfr);
+  }
+
+  /** A VQA head's answer vocabulary, {@code "answers"}: an array of non-empty strings (VLC reads the same key). */
+  public static List<String> readAnswers(ConfigReader r) {
     List<String> answers = new ArrayList<>();
     JsonNode a = r.getNode("answers");
     if (a == null || !a.isArray()) throw error("model_cfg.answers", "must be an array of answer strings");
@@ -66,10 +74,13 @@ public record MeterConfig(VitConfig vision, TextTowerConfig text, Fusion.Kind fu
       if (!n.isTextual() || n.asText().isBlank()) throw error("model_cfg.answers", "holds " + n + ", not a non-empty string");
       answers.add(n.asText());
     }
-    int mask = r.getInt("mask_token_id", text.vocabSize() - 1);
-    boolean mfr = r.getBool("mfr", false);
-    r.finish();
-    return new MeterConfig(vision, text, kind, fusion, answers, mask, mfr);
+    return answers;
+  }
+
+  /** The checks every answer vocabulary passes: not empty, no answer twice. */
+  public static void checkAnswers(List<String> answers) {
+    if (answers.isEmpty()) throw error("answers", "must list the answer vocabulary of the VQA head");
+    if (new HashSet<>(answers).size() != answers.size()) throw error("answers", "lists an answer twice");
   }
 
   /** The same model with another fusion kind (an experiment's arm). */

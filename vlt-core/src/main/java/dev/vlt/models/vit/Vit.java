@@ -72,7 +72,16 @@ public final class Vit extends Module {
    * {@code norm} if present.
    */
   public NDArray encode(NDArray tokens, Trace trace) {
-    NDArray x = blocks.forward(normPre == null ? tokens : normPre.forward(tokens), (i, out) -> trace.put("block." + i + "_out", out));
+    return encode(tokens, null, trace);
+  }
+
+  /**
+   * The same with an additive attention mask (broadcastable to [B, heads, K, K], or null): a single-stream model (ViLT,
+   * VLC) runs padded text tokens beside the patches through this trunk.
+   */
+  public NDArray encode(NDArray tokens, NDArray mask, Trace trace) {
+    NDArray x = blocks.forward(normPre == null ? tokens : normPre.forward(tokens), mask,
+        (i, out) -> trace.put("block." + i + "_out", out));
     return norm == null ? x : norm.forward(x);
   }
 

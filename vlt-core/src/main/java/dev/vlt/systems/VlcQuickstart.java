@@ -1,0 +1,221 @@
+package dev.vlt.systems;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlt.data.image.EvalTransform;
+import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.data.image.Raster8;
+import dev.vlt.data.shapes.QuestionAnswer;
+import dev.vlt.data.shapes.ShapesSample;
+import dev.vlt.data.shapes.ShapesWorld;
+import dev.vlt.data.shapes.ShapesWorldConfig;
+import dev.vlt.data.shapes.Split;
+import dev.vlt.eval.Ranking;
+import dev.vlt.eval.VqaAccuracy;
+import dev.vlt.infer.ModelInputs;
+import dev.vlt.models.Capability;
+import dev.vlt.models.ImageTextMatching;
+import dev.vlt.models.LoadedModel;
+import dev.vlt.models.Models;
+import dev.vlt.report.HtmlReport;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.train.TrainConfig;
+import dev.vlt.train.TrainRun;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * VLC's quickstart: first the MAE quickstart's run (mae-small on the training emoji, images only; its settings through
+ * {@link Stage}, at {@link #MAE_STEPS} steps), then vlc-shapes-small started from that MAE's encoder
+ * ({@code init_from}) and trained on ShapesWorld scenes of one or two objects with VLC's objectives (60 % of the patches
+ * dropped in MLM, ITM and MIM) and a VQA head trained jointly on two questions of each scene per step
+ * with every patch visible. Evaluated as
+ * METER's quickstart (VQA accuracy per question type on fresh and on never-seen scenes against the majority answer and the
+ * question-only prior, matching on val) and by image-text retrieval through the ITM head over held-out scenes.
+ */
+public final class VlcQuickstart implements QuickstartSystem {
+  static final String MODEL = "vlc-shapes-small";
+  /** The MAE stage: the mae quickstart's settings at half its 800 steps, so both stages fit the 10 minutes. */
+  static final long MAE_STEPS = 400;
+  static final int STEPS = 400;
+  static final int BATCH = 24;
+  static final int OBJECTS = 2;
+  /** Scenes per split whose every question is asked. */
+  static final int SCENES = 300;
+  /** Val scenes of the retrieval gallery: every caption scored against every image, N² joint passes. */
+  static final int RETRIEVAL = 64;
+  static final String MAE_DIR = "mae";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public String name() {
+    return "vlc";
+  }
+
+  @Override
+  public String description() {
+    return "VLC (vlc-shapes-small: one transformer over text tokens and patches, started from the mae quickstart's MAE) "
+        + "trained on ShapesWorld captions (MLM, ITM, MIM with 60 % of the patches dropped) and questions (a VQA head trained "
+        + "jointly); VQA accuracy per question type against the majority answer, matching and ITM retrieval";
+  }
+
+  @Override
+  public TrainConfig trainConfig(long seed, Long steps) {
+    throw new IllegalArgumentException("the vlc quickstart first trains the MAE it starts from: run it with vlt quickstart "
+        + "--system vlc (or vlt train --model " + MODEL + " --init-from MAE_FOLDER --data shapes)");
+  }
+
+  /** Trains the MAE into {@code out/mae/train} (or reuses it), then returns VLC's run started from it. */
+  @Override
+  public TrainConfig prepare(Path out, long seed, Long steps, String data, Consumer<String> log) throws IOException {
+    if (data != null) throw new IllegalArgumentException("--data: the vlc quickstart trains only on ShapesWorld");
+    Path maeRun = out.resolve(MAE_DIR).resolve("train");
+    Path mae = Stage.trained(maeRun, MaeQuickstart.settings(seed, MAE_STEPS), "0/2 the MAE (" + MaeQuickstart.MODEL + ", "
+        + MAE_STEPS + " steps of " + MaeQuickstart.BATCH + " training emoji, images only)", log);
+    return vlcConfig(seed, steps != null ? steps : STEPS, mae);
+  }
+
+  /** VLC's run on ShapesWorld, its transformer started from the MAE folder {@code mae} (null: random initialisation). */
+  static TrainConfig vlcConfig(long seed, long n, Path mae) {
+    ObjectNode c = JSON.createObjectNode().put("model", MODEL).put("task", "vlc").put("data", ShapesWorld.NAME)
+        .put("seed", seed).put("shapes_objects", OBJECTS).put("crop_scale", 1.0).put("batch_size", BATCH).put("steps", n)
+        .put("train_num_samples", BATCH * Math.max(1, n / 4)).put("lr", 1e-3).put("wd", 0.01)
+        .put("warmup", Math.min(50, n / 10)).put("zeroshot_frequency", 0).put("log_every_n_steps", 50);
+    if (mae != null) c.put("init_from", mae.toAbsolutePath().toString());
+    return TrainConfig.fromJson(c);
+  }
+
+  @Override
+  public Evaluation evaluate(Path modelDir, Path out, long seed, Consumer<String> log) throws IOException {
+    try (LoadedModel lm = Models.load(modelDir); NoGrad ng = NoGrad.open()) {
+      lm.module().train(false);
+      PreprocessConfig pre = lm.preprocess();
+      ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(pre.imageSize()).withObjects(1, OBJECTS));
+      ModelInputs inputs = new ModelInputs(new EvalTransform(pre), lm::tokenizer, 64);
+      Map<String, List<String>> trainAnswers = MeterQuickstart.trainingAnswers(world);
+      Map<String, List<String>> byQuestion = MeterQuickstart.trainingAnswersByQuestion(world);
+      HtmlReport html = new HtmlReport("vlt quickstart --system vlc: " + description());
+      html.section("how it was trained").paragraph(startedFrom(modelDir));
+      List<Figure> figures = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
+      List<List<String>> rows = new ArrayList<>();
+      for (Split split : List.of(Split.VAL, Split.TEST)) {
+        List<ShapesSample> scenes = world.samples(split, 0, SCENES).toList();
+        VqaAccuracy a = MeterQuickstart.vqa(lm.require(Capability.QUESTION_ANSWERING), inputs, scenes, trainAnswers);
+        VqaAccuracy q = MeterQuickstart.questionPrior(scenes, byQuestion, trainAnswers);
+        String prefix = split == Split.VAL ? "val VQA" : "test VQA";
+        figures.add(new Figure(split == Split.VAL ? "val VQA accuracy" : "test VQA accuracy (held-out combinations)",
+            a.accuracy(VqaAccuracy.ALL), "majority answer", a.majorityAccuracy(VqaAccuracy.ALL)));
+        StringBuilder prior = new StringBuilder(split.word() + " question-only prior (blind):");
+        for (String t : a.types()) {
+          rows.add(List.of(split.word(), t, String.valueOf(a.total().get(t)), pct(a.accuracy(t)), pct(a.majorityAccuracy(t)),
+              pct(q.accuracy(t))));
+          log.accept(String.format(Locale.ROOT, "  %s %s: %s (majority %s, question-only prior %s) of %d", split.word(), t,
+              pct(a.accuracy(t)), pct(a.majorityAccuracy(t)), pct(q.accuracy(t)), a.total().get(t)));
+          prior.append(' ').append(t).append(' ').append(pct(q.accuracy(t)));
+          if (QuestionAnswer.TYPES.contains(t)) {
+            figures.add(new Figure(prefix + " " + t + " questions", a.accuracy(t), "majority " + t + " answer",
+                a.majorityAccuracy(t)));
+          }
+        }
+        notes.add(prior.toString());
+      }
+      html.section("visual question answering").paragraph("Every question of the first " + SCENES + " scenes of each split "
+          + "(1-" + OBJECTS + " objects), every patch visible. val: fresh scenes of the colour×shape combinations training "
+          + "shows; test: scenes of held-out combinations. Baselines as METER's quickstart: per type the most frequent "
+          + "training answer, and the question-only prior (each exact question's most frequent training answer).")
+          .table("accuracy by question type", List.of("split", "type", "questions", "accuracy", "majority answer",
+              "question-only prior"), rows);
+      double itm = MeterQuickstart.matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
+      log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
+      figures.add(new Figure("val image-text matching accuracy", itm, "chance", 0.5));
+      Retrieved r = retrieval(lm.require(Capability.IMAGE_TEXT_MATCHING), inputs, world.samples(Split.VAL, 0, RETRIEVAL).toList());
+      log.accept(String.format(Locale.ROOT, "  val ITM retrieval over %d scenes: text->image R@1 %s R@5 %s, image->text R@1 %s "
+          + "R@5 %s (chance R@1 %s, R@5 %s)", RETRIEVAL, pct(r.t2i1()), pct(r.t2i5()), pct(r.i2t1()), pct(r.i2t5()),
+          pct(r.chance1()), pct(r.chance5())));
+      figures.add(new Figure("val text->image R@1 (ITM, " + RETRIEVAL + " scenes)", r.t2i1(), "chance", r.chance1()));
+      figures.add(new Figure("val image->text R@1 (ITM, " + RETRIEVAL + " scenes)", r.i2t1(), "chance", r.chance1()));
+      figures.add(new Figure("val text->image R@5 (ITM, " + RETRIEVAL + " scenes)", r.t2i5(), "chance", r.chance5()));
+      html.section("image-text matching and retrieval").paragraph(String.format(Locale.ROOT, "Matching: each of %d val "
+          + "scenes with its own first caption and the next scene's; right when P(match) > 0.5 exactly for its own: %s (chance "
+          + "50%%). Retrieval: the first caption of each of %d val scenes scored by the ITM head against every one of their "
+          + "images (%d joint passes), and each image against every caption. A hit is a retrieved item whose caption is the "
+          + "query's (ShapesWorld repeats captions, so a scene's twin counts); chance is that share among the candidates. "
+          + "text→image R@1 %s, R@5 %s; image→text R@1 %s, R@5 %s; chance R@1 %s, R@5 %s.", SCENES, pct(itm), RETRIEVAL,
+          RETRIEVAL * RETRIEVAL, pct(r.t2i1()), pct(r.t2i5()), pct(r.i2t1()), pct(r.i2t5()), pct(r.chance1()), pct(r.chance5())));
+      Path report = out.resolve("report.html");
+      html.write(report);
+      return new Evaluation(figures, notes, report);
+    }
+  }
+
+  /** Where the run's transformer started, from its recorded config. */
+  private static String startedFrom(Path modelDir) throws IOException {
+    Path config = modelDir.toAbsolutePath().getParent().resolve(TrainRun.CONFIG);
+    if (!config.toFile().isFile()) return "No run config beside the model folder.";
+    var initFrom = JSON.readTree(config.toFile()).get("init_from");
+    return initFrom == null || initFrom.isNull() ? "The transformer started from random weights (no init_from)."
+        : "The transformer started as the encoder of the MAE in " + initFrom.asText() + ".";
+  }
+
+  /** Retrieval hit rates at 1 and 5 both ways, and the chance of each (the mean share of candidates with the query's caption). */
+  record Retrieved(double t2i1, double t2i5, double i2t1, double i2t5, double chance1, double chance5) {}
+
+  /** Every first caption of {@code scenes} against every image through the ITM head. */
+  static Retrieved retrieval(ImageTextMatching model, ModelInputs inputs, List<ShapesSample> scenes) {
+    int n = scenes.size();
+    List<Raster8> images = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (ShapesSample text : scenes) {
+      for (ShapesSample image : scenes) {
+        images.add(MeterQuickstart.raster(image));
+        texts.add(text.caption());
+      }
+    }
+    float[] p = inputs.match(model, images, texts);                                  // row t: caption t against image i
+    double[][] score = new double[n][n];
+    for (int t = 0; t < n; t++) for (int i = 0; i < n; i++) score[t][i] = p[t * n + i];
+    return hits(score, scenes.stream().map(ShapesSample::caption).toList());
+  }
+
+  /** score[t][i]: caption t against image i (image i's own caption is {@code captions[i]}). */
+  static Retrieved hits(double[][] score, List<String> captions) {
+    int n = captions.size();
+    double t1 = 0, t5 = 0, i1 = 0, i5 = 0, c1 = 0, c5 = 0;
+    for (int q = 0; q < n; q++) {
+      double[] byImage = score[q];
+      double[] byText = new double[n];
+      for (int t = 0; t < n; t++) byText[t] = score[t][q];
+      t1 += hit(Ranking.topK(byImage, 1), captions, captions.get(q));
+      t5 += hit(Ranking.topK(byImage, 5), captions, captions.get(q));
+      i1 += hit(Ranking.topK(byText, 1), captions, captions.get(q));
+      i5 += hit(Ranking.topK(byText, 5), captions, captions.get(q));
+      int same = 0;
+      for (String c : captions) if (c.equals(captions.get(q))) same++;
+      c1 += (double) same / n;
+      c5 += 1 - missAll(n, same, Math.min(5, n));
+    }
+    return new Retrieved(t1 / n, t5 / n, i1 / n, i5 / n, c1 / n, c5 / n);
+  }
+
+  private static int hit(int[] top, List<String> captions, String wanted) {
+    for (int i : top) if (captions.get(i).equals(wanted)) return 1;
+    return 0;
+  }
+
+  /** The probability that k of n candidates drawn at random miss all {@code good} ones. */
+  private static double missAll(int n, int good, int k) {
+    double p = 1;
+    for (int j = 0; j < k; j++) p *= (double) (n - good - j) / (n - j);
+    return Math.max(0, p);
+  }
+
+  private static String pct(double v) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+  }
+}
