@@ -170,7 +170,7 @@ public final class ExperimentReport {
       List<String> row = new ArrayList<>(List.of(run));
       for (String c : columns) row.add(Stat.of(mine.stream().map(r -> r.metrics().getOrDefault(c, Double.NaN)).toList()).format(3));
       var p = mine.get(0).parameters();
-      if (counted) row.add(String.format(Locale.ROOT, "%,d (%,d)", p.total(), p.shared()));
+      if (counted) row.add(p.readable() ? String.format(Locale.ROOT, "%,d (%,d)", p.total(), p.shared()) : String.format(Locale.ROOT, "%,d (—)", p.total()));
       row.add(Stat.of(mine.stream().map(RunResult::samplesPerSecond).toList()).format(0));
       rows.add(row);
     }

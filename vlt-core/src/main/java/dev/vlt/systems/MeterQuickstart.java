@@ -115,9 +115,11 @@ public final class MeterQuickstart implements QuickstartSystem {
           "question-only prior"), rows);
       double itm = matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
       log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
-      Retrieval r = retrieval(lm, inputs, world.samples(Split.VAL, 0, RETRIEVAL).toList());
-      log.accept(String.format(Locale.ROOT, "  val retrieval by matching score among %d scenes: text→image R@1 %s, "
-          + "image→text R@1 %s (chance %s)", RETRIEVAL, pct(r.textToImage()), pct(r.imageToText()), pct(r.chance())));
+      MatchingRetrieval.Retrieved r = MatchingRetrieval.of(lm.require(Capability.IMAGE_TEXT_MATCHING), inputs,
+          world.samples(Split.VAL, 0, RETRIEVAL).toList());
+      log.accept(String.format(Locale.ROOT, "  val retrieval by matching score among %d scenes: text→image R@1 %s R@5 %s, "
+          + "image→text R@1 %s (chance R@1 %s, R@5 %s)", RETRIEVAL, pct(r.t2i1()), pct(r.t2i5()), pct(r.i2t1()),
+          pct(r.chance1()), pct(r.chance5())));
       html.section("image-text matching").paragraph(String.format(Locale.ROOT, "Each of %d val scenes with its own first caption "
           + "and with the next scene's (when they differ): a pair counts as right when P(match) is above 0.5 exactly for its "
           + "own caption. Accuracy %s; chance 50%%.", SCENES, pct(itm)))
@@ -125,7 +127,7 @@ public final class MeterQuickstart implements QuickstartSystem {
           + "of every one of them (%d pairs through the fusion). Text→image R@1: the top-scored image for a caption is one "
           + "whose own caption it is (scenes with identical captions count alike); image→text likewise. %s and %s; chance %s "
           + "(the mean share of scenes that carry the query's caption).", RETRIEVAL, RETRIEVAL * RETRIEVAL,
-          pct(r.textToImage()), pct(r.imageToText()), pct(r.chance())));
+          pct(r.t2i1()), pct(r.i2t1()), pct(r.chance1())));
       List<Raster8> flowImages = new ArrayList<>();
       List<String> flowTexts = new ArrayList<>();
       world.samples(Split.VAL, 0, FLOW_PAIRS).forEach(s -> {
@@ -163,10 +165,9 @@ public final class MeterQuickstart implements QuickstartSystem {
         }
       }
       figures.add(new Figure("val image-text matching accuracy", itm, "chance", 0.5));
-      figures.add(new Figure("val text→image R@1 by matching score (" + RETRIEVAL + " scenes)", r.textToImage(), "chance",
-          r.chance()));
-      figures.add(new Figure("val image→text R@1 by matching score (" + RETRIEVAL + " scenes)", r.imageToText(), "chance",
-          r.chance()));
+      figures.add(new Figure("val text->image R@1 (ITM, " + RETRIEVAL + " scenes)", r.t2i1(), "chance", r.chance1()));
+      figures.add(new Figure("val image->text R@1 (ITM, " + RETRIEVAL + " scenes)", r.i2t1(), "chance", r.chance1()));
+      figures.add(new Figure("val text->image R@5 (ITM, " + RETRIEVAL + " scenes)", r.t2i5(), "chance", r.chance5()));
       List<String> notes = new ArrayList<>();
       for (Split split : List.of(Split.VAL, Split.TEST)) {
         VqaAccuracy a = acc.get(split);
@@ -244,49 +245,6 @@ public final class MeterQuickstart implements QuickstartSystem {
     int right = 0;
     for (int i = 0; i < p.length; i++) if (p[i] > 0.5 == match.get(i)) right++;
     return (double) right / p.length;
-  }
-
-  /** R@1 both ways of ranking by P(match), and the hit rate of a random pick. */
-  record Retrieval(double textToImage, double imageToText, double chance) {
-    /**
-     * @param p P(match) of image i with caption j at i·n + j; @param captions each image's own caption (n of them). A hit
-     *     is a top-ranked candidate whose caption equals the query's (ShapesWorld repeats captions, and scenes sharing one
-     *     are equally right); chance is the mean share of candidates that would be hits.
-     */
-    static Retrieval of(float[] p, List<String> captions) {
-      int n = captions.size();
-      if (p.length != n * n) throw new IllegalArgumentException(p.length + " scores for " + n + " images and captions");
-      int t2i = 0;
-      int i2t = 0;
-      double chance = 0;
-      for (int q = 0; q < n; q++) {
-        int bestImage = 0;
-        int bestText = 0;
-        for (int k = 1; k < n; k++) {
-          if (p[k * n + q] > p[bestImage * n + q]) bestImage = k;
-          if (p[q * n + k] > p[q * n + bestText]) bestText = k;
-        }
-        String caption = captions.get(q);
-        if (captions.get(bestImage).equals(caption)) t2i++;
-        if (captions.get(bestText).equals(caption)) i2t++;
-        chance += captions.stream().filter(caption::equals).count() / (double) n;
-      }
-      return new Retrieval((double) t2i / n, (double) i2t / n, chance / n);
-    }
-  }
-
-  /** Every scene against every scene's first caption through the matching head. */
-  static Retrieval retrieval(LoadedModel lm, ModelInputs inputs, List<ShapesSample> scenes) {
-    int n = scenes.size();
-    List<String> captions = scenes.stream().map(ShapesSample::caption).toList();
-    List<Raster8> rasters = scenes.stream().map(MeterQuickstart::raster).toList();
-    List<Raster8> images = new ArrayList<>(n * n);
-    List<String> texts = new ArrayList<>(n * n);
-    for (int i = 0; i < n; i++) {
-      images.addAll(java.util.Collections.nCopies(n, rasters.get(i)));
-      texts.addAll(captions);
-    }
-    return Retrieval.of(inputs.match(lm.require(Capability.IMAGE_TEXT_MATCHING), images, texts), captions);
   }
 
   /** Each question answered with the most frequent training answer of the same question text (else the overall one). */

@@ -10,7 +10,6 @@ import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
-import dev.vlt.eval.Ranking;
 import dev.vlt.eval.VqaAccuracy;
 import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.Capability;
@@ -134,7 +133,8 @@ public final class VlcQuickstart implements QuickstartSystem {
       double itm = MeterQuickstart.matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
       log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
       figures.add(new Figure("val image-text matching accuracy", itm, "chance", 0.5));
-      Retrieved r = retrieval(lm.require(Capability.IMAGE_TEXT_MATCHING), inputs, world.samples(Split.VAL, 0, RETRIEVAL).toList());
+      MatchingRetrieval.Retrieved r = MatchingRetrieval.of(lm.require(Capability.IMAGE_TEXT_MATCHING), inputs,
+          world.samples(Split.VAL, 0, RETRIEVAL).toList());
       log.accept(String.format(Locale.ROOT, "  val ITM retrieval over %d scenes: text->image R@1 %s R@5 %s, image->text R@1 %s "
           + "R@5 %s (chance R@1 %s, R@5 %s)", RETRIEVAL, pct(r.t2i1()), pct(r.t2i5()), pct(r.i2t1()), pct(r.i2t5()),
           pct(r.chance1()), pct(r.chance5())));
@@ -161,58 +161,6 @@ public final class VlcQuickstart implements QuickstartSystem {
     var initFrom = JSON.readTree(config.toFile()).get("init_from");
     return initFrom == null || initFrom.isNull() ? "The transformer started from random weights (no init_from)."
         : "The transformer started as the encoder of the MAE in " + initFrom.asText() + ".";
-  }
-
-  /** Retrieval hit rates at 1 and 5 both ways, and the chance of each (the mean share of candidates with the query's caption). */
-  record Retrieved(double t2i1, double t2i5, double i2t1, double i2t5, double chance1, double chance5) {}
-
-  /** Every first caption of {@code scenes} against every image through the ITM head. */
-  static Retrieved retrieval(ImageTextMatching model, ModelInputs inputs, List<ShapesSample> scenes) {
-    int n = scenes.size();
-    List<Raster8> images = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    for (ShapesSample text : scenes) {
-      for (ShapesSample image : scenes) {
-        images.add(MeterQuickstart.raster(image));
-        texts.add(text.caption());
-      }
-    }
-    float[] p = inputs.match(model, images, texts);                                  // row t: caption t against image i
-    double[][] score = new double[n][n];
-    for (int t = 0; t < n; t++) for (int i = 0; i < n; i++) score[t][i] = p[t * n + i];
-    return hits(score, scenes.stream().map(ShapesSample::caption).toList());
-  }
-
-  /** score[t][i]: caption t against image i (image i's own caption is {@code captions[i]}). */
-  static Retrieved hits(double[][] score, List<String> captions) {
-    int n = captions.size();
-    double t1 = 0, t5 = 0, i1 = 0, i5 = 0, c1 = 0, c5 = 0;
-    for (int q = 0; q < n; q++) {
-      double[] byImage = score[q];
-      double[] byText = new double[n];
-      for (int t = 0; t < n; t++) byText[t] = score[t][q];
-      t1 += hit(Ranking.topK(byImage, 1), captions, captions.get(q));
-      t5 += hit(Ranking.topK(byImage, 5), captions, captions.get(q));
-      i1 += hit(Ranking.topK(byText, 1), captions, captions.get(q));
-      i5 += hit(Ranking.topK(byText, 5), captions, captions.get(q));
-      int same = 0;
-      for (String c : captions) if (c.equals(captions.get(q))) same++;
-      c1 += (double) same / n;
-      c5 += 1 - missAll(n, same, Math.min(5, n));
-    }
-    return new Retrieved(t1 / n, t5 / n, i1 / n, i5 / n, c1 / n, c5 / n);
-  }
-
-  private static int hit(int[] top, List<String> captions, String wanted) {
-    for (int i : top) if (captions.get(i).equals(wanted)) return 1;
-    return 0;
-  }
-
-  /** The probability that k of n candidates drawn at random miss all {@code good} ones. */
-  private static double missAll(int n, int good, int k) {
-    double p = 1;
-    for (int j = 0; j < k; j++) p *= (double) (n - good - j) / (n - j);
-    return Math.max(0, p);
   }
 
   private static String pct(double v) {

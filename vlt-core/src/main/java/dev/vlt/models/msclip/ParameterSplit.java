@@ -30,8 +30,17 @@ public record ParameterSplit(long shared, long image, long text, long other) {
     return shared + image + text + other;
   }
 
-  /** "1,234 total: 800 shared, 300 image-only, 133 text-only, 1 other". */
+  /**
+   * Whether the names follow the contrastive layout this split reads ({@code visual.}, {@code shared.}). A fusion model
+   * (METER's {@code vit_model.}, VLC's trunk) does not, and calling all of it text would be wrong.
+   */
+  public boolean readable() {
+    return image > 0 || shared > 0;
+  }
+
+  /** "1,234 total: 800 shared, 300 image-only, 133 text-only, 1 other", or just "1,234 total" where the split is not readable. */
   public String describe() {
+    if (!readable()) return String.format("%,d total", total());
     return String.format("%,d total: %,d shared, %,d image-only, %,d text-only, %,d other", total(), shared, image, text, other);
   }
 }

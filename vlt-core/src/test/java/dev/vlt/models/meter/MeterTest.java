@@ -155,6 +155,9 @@ class MeterTest {
     Set<String> text = tiny(Fusion.Kind.CROSS_ATTENTION).create().namedParameters().keySet();
     assertTrue(text.contains("cross_modal_text_layers.layer.0.cross_attention.key.weight"), text.toString());
     assertTrue(text.stream().noneMatch(k -> k.startsWith("cross_modal_image_layers")), "no image stream");
+    dev.vlt.models.msclip.ParameterSplit split = dev.vlt.models.msclip.ParameterSplit.of(tiny(Fusion.Kind.CO_ATTENTION).create());
+    assertTrue(!split.readable() && split.describe().equals(String.format("%,d total", split.total())),
+        "experiment reports do not call a fusion model's parameters text-only: " + split.describe());
   }
 
   @Test
