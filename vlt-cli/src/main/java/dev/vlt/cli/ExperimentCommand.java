@@ -39,11 +39,13 @@ public final class ExperimentCommand implements Callable<Integer> {
     ExperimentSpec spec = bySystem ? null : ExperimentSpec.read(file);
     Path dir = out != null ? out : Path.of("runs", "experiments", file.getFileName().toString().replaceFirst("\\.json$", ""));
     long t0 = System.nanoTime();
-    ExperimentReport.Written w = bySystem ? SystemExperimentRunner.run(system, dir, saveModels, System.err::println)
-        : ExperimentRunner.run(spec, dir, saveModels, System.err::println);
-    System.out.println(Files.readString(w.markdown()).lines().takeWhile(l -> !l.startsWith("Columns:")).reduce("", (a, b) -> a + b + "\n"));
-    System.out.printf("report:  %s%nresults: %s%ntime:    %.1f min%n", w.markdown().toAbsolutePath(), w.json().toAbsolutePath(),
-        (System.nanoTime() - t0) / 60e9);
-    return 0;
+    return GracefulStop.run(() -> {
+      ExperimentReport.Written w = bySystem ? SystemExperimentRunner.run(system, dir, saveModels, System.err::println)
+          : ExperimentRunner.run(spec, dir, saveModels, System.err::println);
+      System.out.println(Files.readString(w.markdown()).lines().takeWhile(l -> !l.startsWith("Columns:")).reduce("", (a, b) -> a + b + "\n"));
+      System.out.printf("report:  %s%nresults: %s%ntime:    %.1f min%n", w.markdown().toAbsolutePath(), w.json().toAbsolutePath(),
+          (System.nanoTime() - t0) / 60e9);
+      return 0;
+    });
   }
 }

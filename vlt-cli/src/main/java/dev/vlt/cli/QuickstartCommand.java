@@ -45,12 +45,19 @@ public final class QuickstartCommand implements Callable<Integer> {
     threads.apply();
     Path dir = out != null ? out : Path.of(system.equals("clip") ? "runs/quickstart" : "runs/quickstart-" + system);
     TrainProgress progress = new TrainProgress(System.out, System.console() != null, 50);
-    Quickstart.Result r;
-    try {
-      r = Quickstart.run(s, dir, seed, steps, data, progress, System.out::println);
-    } finally {
-      progress.close();
-    }
+    return GracefulStop.run(() -> {
+      Quickstart.Result r;
+      try {
+        r = Quickstart.run(s, dir, seed, steps, data, progress, System.out::println);
+      } finally {
+        progress.close();
+      }
+      print(r);
+      return 0;
+    });
+  }
+
+  private static void print(Quickstart.Result r) {
     System.out.println();
     for (String note : r.evaluation().notes()) System.out.println(note);
     System.out.println("figure | measured | baseline");
@@ -62,6 +69,5 @@ public final class QuickstartCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "report:  %s%nresults: %s%nmodel:   %s%n(took %.1f min: training %.1f, evaluation %.1f)%n",
         r.evaluation().report().toAbsolutePath(), r.results().toAbsolutePath(), r.model().toAbsolutePath(), r.totalMinutes(),
         r.trainMinutes(), r.totalMinutes() - r.trainMinutes());
-    return 0;
   }
 }

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin ThreadsOption threads;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     threads.apply();
     ObjectNode given = given();
     TrainRun run;
@@ -98,42 +96,29 @@ public final class TrainCommand implements Callable<Integer> {
       if (pretrained != null && model != null) throw new IllegalArgumentException("give either --model or --pretrained, not both");
       run = TrainRun.create(out, TrainConfig.fromJson(given));
     }
-    try (run) {
-      run.resumedFrom().ifPresent(s -> System.out.printf("resuming %s at step %d%n", out, s.step()));
-      return train(run);
-    }
+    TrainRun started = run;
+    return GracefulStop.run(() -> {
+      try (started) {
+        started.resumedFrom().ifPresent(s -> System.out.printf("resuming %s at step %d%n", out, s.step()));
+        return train(started);
+      }
+    });
   }
 
-  /** Trains with a shutdown hook that turns Ctrl-C into a checkpoint and a clean exit. */
+  /** Trains; Ctrl-C or SIGTERM (through {@link GracefulStop}) becomes a checkpoint and a clean exit. */
   private int train(TrainRun run) throws IOException {
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      run.requestStop();
-      try {
-        finished.await(10, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vlt-train-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     TrainProgress progress = new TrainProgress(System.out, System.console() != null, run.config().cadence().logEveryNSteps());
     try {
       Trainer.Outcome outcome = run.run(progress);
       progress.close();
       if (outcome == Trainer.Outcome.STOPPED) {
         System.out.printf("stopped at step %d; checkpoint saved. Continue with: vlt train --resume --out %s%n", run.trainer().step(), out);
-        return 130;
+        return GracefulStop.STOPPED;
       }
       summary(run);
       return 0;
     } finally {
       progress.close();
-      finished.countDown();  // after every line is printed: the JVM may halt as soon as the hook returns
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running and returns now
-      }
     }
   }
 

@@ -47,6 +47,9 @@ public final class Vlt implements Runnable {
 
   /** Runs the command line and returns the exit code; user mistakes print one line, not a stack trace. */
   public static int execute(String... args) {
+    // PNGs (plots, reports, overlays) are small: encode them in memory rather than through ImageIO's temp-file cache,
+    // which registers a shutdown hook on first use and so throws when the first plot is written during a Ctrl-C'd exit.
+    javax.imageio.ImageIO.setUseCache(false);
     CommandLine cli = new CommandLine(new Vlt());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;

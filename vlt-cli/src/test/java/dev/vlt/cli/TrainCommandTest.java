@@ -104,6 +104,24 @@ class TrainCommandTest {
     assertEquals(reference, losses(run));
   }
 
+  /**
+   * SIGTERM to a quickstart (several trainings in one process) stops the training under way at a step boundary with a
+   * checkpoint, and the JVM exits with the signal's status (143); before, the JVM exited under a native backward pass and died with SIGSEGV in libtorch.
+   */
+  @Test
+  void sigtermStopsAQuickstartAtAStepWithACheckpoint() throws Exception {
+    Path out = tmp.resolve("quickstart-stopped");
+    Child q = Child.start(List.of("quickstart", "--system", "clip", "--steps", "5000", "--out", out.toString(), "--threads", "1"),
+        line -> line.matches(".*step \\d+/5000.*"));
+    new ProcessBuilder("kill", "-TERM", Long.toString(q.process.pid())).start().waitFor();
+    assertEquals(143, q.exitCode(), q.output());
+    String text = q.output();
+    assertTrue(text.contains("stopped at step ") && !text.contains("fatal error"), text);
+    long step = Long.parseLong(text.replaceAll("(?s).*stopped at step (\\d+).*", "$1"));
+    assertTrue(Files.isDirectory(out.resolve(String.format("train/checkpoints/step-%06d", step))), "checkpoint of the stop step");
+    assertTrue(!Files.exists(out.resolve("eval")), "a stopped quickstart does not evaluate");
+  }
+
   @Test
   void userMistakesAreOneLineErrors(@TempDir Path dir) throws IOException {
     assertEquals(2, exitWithError("holds no run", "train", "--resume", "--out", dir.toString()));
@@ -163,9 +181,16 @@ class TrainCommandTest {
     }
 
     static Child train(Path out, List<String> args) throws IOException {
+      List<String> all = new ArrayList<>(List.of("train", "--out", out.toString(), "--threads", "1"));
+      all.addAll(args);
+      return start(all);
+    }
+
+    /** Any vlt command line in a child JVM. */
+    static Child start(List<String> args) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-          "-Xmx1g", Vlt.class.getName(), "train", "--out", out.toString(), "--threads", "1"));
+          "-Xmx1g", Vlt.class.getName()));
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("OMP_NUM_THREADS", "1");
@@ -174,7 +199,13 @@ class TrainCommandTest {
 
     /** Starts a run and returns once a line matches {@code until} (the process still running, unless it ended). */
     static Child train(Path out, List<String> args, Predicate<String> until) throws Exception {
-      Child c = train(out, args);
+      List<String> all = new ArrayList<>(List.of("train", "--out", out.toString(), "--threads", "1"));
+      all.addAll(args);
+      return start(all, until);
+    }
+
+    static Child start(List<String> args, Predicate<String> until) throws Exception {
+      Child c = start(args);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
       while (System.nanoTime() < deadline) {
         String line = c.lines.poll(100, TimeUnit.MILLISECONDS);

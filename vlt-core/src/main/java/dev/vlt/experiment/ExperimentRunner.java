@@ -22,7 +22,6 @@ import dev.vlt.train.StepMetrics;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,9 +69,7 @@ public final class ExperimentRunner {
         Checkpoints.deleteTree(dir);  // a re-run starts afresh
         TrainConfig tc = trainConfig(spec, modelFile, tokDir, seed);
         try (TrainRun r = TrainRun.create(dir, tc)) {
-          if (r.run(progress(log, spec.budget().steps())) != Trainer.Outcome.COMPLETED) {
-            throw new IllegalStateException("run '" + run.name() + "' stopped early");
-          }
+          r.runToEnd(progress(log, spec.budget().steps()));
           MsClip model = r.model().as(MsClip.class);
           model.train(false);
           ModelInputs inputs = new ModelInputs(new EvalTransform(r.model().preprocess()), tokenizer, 64);

@@ -15,7 +15,6 @@ import dev.vlt.train.Checkpoints;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,9 +69,7 @@ public final class SystemExperimentRunner {
         double[] loss;
         double speed;
         try (TrainRun r = TrainRun.create(dir, cfg)) {
-          if (r.run(progress(log, cfg.steps())) != Trainer.Outcome.COMPLETED) {
-            throw new IllegalStateException("run '" + run.name() + "' stopped early");
-          }
+          r.runToEnd(progress(log, cfg.steps()));
           params = ParameterSplit.of(r.model().module());
           List<JsonNode> lines = r.metrics().read();
           loss = lines.stream().filter(l -> l.has("loss")).mapToDouble(l -> l.get("loss").asDouble()).toArray();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ public final class Quickstart {
     TrainConfig cfg = system.prepare(out, seed, steps, data, log);
     log.accept("1/2 training " + system.name() + " (" + cfg.model() + ") -> " + trainDir);
     try (TrainRun run = TrainRun.create(trainDir, cfg)) {
-      if (run.run(progress) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early; see " + trainDir);
+      run.runToEnd(progress);
     }
     double trainMinutes = (System.nanoTime() - t0) / 60e9;
     Path model = trainDir.resolve(TrainRun.MODEL);

@@ -8,7 +8,6 @@ import dev.vlt.train.Checkpoints;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.TrainListener;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ final class Stage {
   /** Trains {@code cfg} into {@code runDir} to the end (a run stopped early is an error) and drops its checkpoints. */
   static Path train(Path runDir, TrainConfig cfg) throws IOException {
     try (TrainRun run = TrainRun.create(runDir, cfg)) {
-      if (run.run(TrainListener.NONE) != Trainer.Outcome.COMPLETED) throw new IllegalStateException("training stopped early: " + runDir);
+      run.runToEnd(TrainListener.NONE);
     }
     Checkpoints.deleteTree(runDir.resolve(TrainRun.CHECKPOINTS));
     return runDir.resolve(TrainRun.MODEL);

@@ -341,6 +341,15 @@ public final class TrainRun implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #run}, for a training that must finish (a quickstart's stage, an experiment's run).
+   *
+   * @throws TrainingStopped when a {@link StopRequest} stopped it first (its checkpoint saved)
+   */
+  public void runToEnd(TrainListener listener) throws IOException {
+    if (run(listener) != Trainer.Outcome.COMPLETED) throw new TrainingStopped(dir, trainer.step());
+  }
+
   private void saveFinalModel() throws IOException {
     Path target = dir.resolve(MODEL);
     Path tmp = dir.resolve("." + MODEL + ".tmp");

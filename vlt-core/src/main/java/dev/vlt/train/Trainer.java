@@ -221,7 +221,7 @@ public final class Trainer<B, O extends StepOutput<O>> {
     }
     try (Loader.Run batches = loader.open(manager, position)) {
       while (step < total) {
-        if (stopRequested) {
+        if (stopRequested || StopRequest.requested()) {
           checkpoint(checkpoints, listener);
           return Outcome.STOPPED;
         }

@@ -153,6 +153,31 @@ class OwnDataTest {
     assertEquals(whole, losses(new MetricsLog(part.resolve(TrainRun.METRICS)).read()));
   }
 
+  /** The process-wide stop (Ctrl-C or SIGTERM in a quickstart or experiment) ends a run that must finish at a step boundary. */
+  @Test
+  void aStopRequestCheckpointsAndEndsARunThatMustFinish(@TempDir Path dir) throws IOException {
+    TrainConfig cfg = config(csv.toString(), ", 'steps': 9, 'zeroshot_frequency': 0");
+    Path part = dir.resolve("stopped");
+    try (TrainRun run = TrainRun.create(part, cfg)) {
+      TrainingStopped e = assertThrows(TrainingStopped.class, () -> run.runToEnd(new TrainListener() {
+        @Override
+        public void stepped(StepMetrics m) {
+          if (m.step() == 3) StopRequest.request();
+        }
+      }));
+      assertEquals(3, e.step());
+      assertTrue(e.getMessage().contains("--resume --out " + part), e.getMessage());
+    } finally {
+      StopRequest.clear();
+    }
+    assertTrue(Files.isDirectory(part.resolve(TrainRun.CHECKPOINTS).resolve("step-000003")), "the stop checkpoints step 3");
+    assertTrue(!Files.exists(part.resolve(TrainRun.MODEL)), "no final model from a stopped run");
+    try (TrainRun run = TrainRun.resume(part)) {
+      run.runToEnd(TrainListener.NONE);                                  // cleared: it goes on to the end
+    }
+    assertEquals(9, new MetricsLog(part.resolve(TrainRun.METRICS)).read().size());
+  }
+
   @Test
   void cocaTrainsThroughTheSameTrainerAndCaptionsAndEmbeds(@TempDir Path dir) throws IOException {
     TrainConfig cfg = TrainConfig.fromJson(JSON.readTree(("{'model': 'coca-tiny', 'data': 'shapes', 'captions': 'first', "
