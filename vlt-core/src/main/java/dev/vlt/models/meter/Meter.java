@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.ModelModule;
-import dev.vlt.models.QuestionAnswering;
+import dev.vlt.models.PooledPairHeads;
 import dev.vlt.models.bert.BertPredictionHead;
 import dev.vlt.models.bert.PredictionHeadConfig;
 import dev.vlt.models.vit.Vit;
@@ -16,10 +15,8 @@ import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.Linear;
 import dev.vlt.nn.VitEmbed;
 import dev.vlt.tensor.Module;
-import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Trace;
-import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
 
 /**
@@ -30,7 +27,7 @@ import java.util.List;
  * (tanh(dense(·)) of each stream's first token); and the heads {@code itm_score}, {@code vqa_classifier} and
  * {@code mlm_score}. Everything named {@code cross_modal_*} and the heads are what METER trains at a higher learning rate.
  */
-public final class Meter extends Module implements ModelModule, ImageTextMatching, QuestionAnswering, dev.vlt.models.TowerInit {
+public final class Meter extends Module implements ModelModule, PooledPairHeads, dev.vlt.models.TowerInit {
   private final MeterConfig cfg;
   private final Vit vit;
   private final Module textTower;
@@ -176,18 +173,13 @@ public final class Meter extends Module implements ModelModule, ImageTextMatchin
   }
 
   @Override
-  public NDArray matchProbability(NDArray images, NDArray ids, NDArray atts) {
-    try (NoGrad ignored = NoGrad.open()) {
-      return itmLogits(forward(images, ids, atts).cls()).softmax(1).get(new NDIndex(":, 1"));
-    }
+  public NDArray pairVector(NDArray images, NDArray ids, NDArray atts) {
+    return forward(images, ids, atts).cls();
   }
 
-  /** The most probable answer of the vocabulary and its softmax probability. */
   @Override
-  public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
-    try (NoGrad ignored = NoGrad.open()) {
-      return QuestionAnswering.best(vqaLogits(forward(images, ids, atts).cls()), cfg.answers());
-    }
+  public List<String> answerVocabulary() {
+    return cfg.answers();
   }
 
   public Fusion fusion() {

@@ -6,9 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.ModelModule;
-import dev.vlt.models.QuestionAnswering;
+import dev.vlt.models.PooledPairHeads;
 import dev.vlt.models.TowerInit;
 import dev.vlt.models.bert.BertEmbeddings;
 import dev.vlt.models.bert.BertPredictionHead;
@@ -21,10 +20,8 @@ import dev.vlt.models.vit.VitConfig;
 import dev.vlt.nn.Embedding;
 import dev.vlt.nn.RandomMasking;
 import dev.vlt.tensor.Module;
-import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Trace;
-import dev.vlt.tokenize.Tokenizer;
 import java.util.List;
 
 /**
@@ -38,7 +35,7 @@ import java.util.List;
  * <p>In pretraining a share of the patches ({@code mae_cfg.mask_ratio}) is dropped before the transformer in every pass,
  * as MAE drops them: cheaper, and the dropped ones are what MIM predicts. Inference sees every patch.
  */
-public final class Vlc extends Module implements ModelModule, ImageTextMatching, QuestionAnswering, TowerInit {
+public final class Vlc extends Module implements ModelModule, PooledPairHeads, TowerInit {
   private final VlcConfig cfg;
   private final BertEmbeddings textEmbeddings;
   private final Embedding tokenTypes;
@@ -127,17 +124,13 @@ public final class Vlc extends Module implements ModelModule, ImageTextMatching,
   }
 
   @Override
-  public NDArray matchProbability(NDArray images, NDArray ids, NDArray atts) {
-    try (NoGrad ignored = NoGrad.open()) {
-      return itmLogits(forward(images, ids, atts).cls()).softmax(1).get(new NDIndex(":, 1"));
-    }
+  public NDArray pairVector(NDArray images, NDArray ids, NDArray atts) {
+    return forward(images, ids, atts).cls();
   }
 
   @Override
-  public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
-    try (NoGrad ignored = NoGrad.open()) {
-      return QuestionAnswering.best(vqaLogits(forward(images, ids, atts).cls()), cfg.answers());
-    }
+  public List<String> answerVocabulary() {
+    return cfg.answers();
   }
 
   /** The transformer as a timm ViT (keys under {@code transformer.}). */
