@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 public final class Beit3Quickstart implements QuickstartSystem {
   static final String MODEL = "beit3-shapes-small";
   static final long MDM_STEPS = 300;
-  static final long FT_STEPS = 400;
+  static final long FT_STEPS = 500;
   static final int BATCH = 24;
   static final int OBJECTS = 2;
   /** Scenes per split whose every question is asked. */
@@ -68,19 +68,19 @@ public final class Beit3Quickstart implements QuickstartSystem {
     Path mdm = Stage.trained(out.resolve(MDM_DIR).resolve("train"), mdmSettings(seed, mdmSteps), "1/2 masked data modeling ("
         + MODEL + ", " + mdmSteps + " steps of " + BATCH + " scenes)", log);
     log.accept("  2/2 multi-task fine-tuning (ITC + VQA) from " + mdm);
-    return TrainConfig.fromJson(settings(seed, steps != null ? steps : FT_STEPS, "beit3-multitask", 5e-4)
+    return TrainConfig.fromJson(settings(seed, steps != null ? steps : FT_STEPS, "beit3-multitask")
         .put("pretrained", mdm.toAbsolutePath().toString()));
   }
 
   /** The first stage's run. */
   static ObjectNode mdmSettings(long seed, long steps) {
-    return settings(seed, steps, "beit3", 1e-3).put("model", MODEL);
+    return settings(seed, steps, "beit3");
   }
 
-  private static ObjectNode settings(long seed, long n, String task, double lr) {
-    return JSON.createObjectNode().put("task", task).put("data", ShapesWorld.NAME).put("seed", seed)
+  private static ObjectNode settings(long seed, long n, String task) {
+    return JSON.createObjectNode().put("model", MODEL).put("task", task).put("data", ShapesWorld.NAME).put("seed", seed)
         .put("shapes_objects", OBJECTS).put("crop_scale", 1.0).put("batch_size", BATCH).put("steps", n)
-        .put("train_num_samples", BATCH * Math.max(1, n / 4)).put("lr", lr).put("wd", 0.01)
+        .put("train_num_samples", BATCH * Math.max(1, n / 4)).put("lr", 1e-3).put("wd", 0.01)
         .put("warmup", Math.min(50, n / 10)).put("zeroshot_frequency", 0).put("log_every_n_steps", 50);
   }
 
