@@ -39,7 +39,7 @@ record ExpertSplit(long shared, long vision, long language, long visionLanguage,
   }
 
   List<Part> parts() {
-    return List.of(new Part("shared (self-attention, norms)", shared), new Part("vision expert V-FFN", vision),
+    return List.of(new Part("shared attention and norms", shared), new Part("vision expert V-FFN", vision),
         new Part("language expert L-FFN", language), new Part("vision-language expert VL-FFN", visionLanguage),
         new Part("image embedding and heads", imageSide), new Part("text embedding and heads", textSide),
         new Part("pair heads and temperature", pairHeads));
