@@ -130,11 +130,6 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
     return weights.get(term) > 0;
   }
 
-  /** The term weights in force (the stage's defaults with the run's overrides). */
-  public Map<String, Double> weights() {
-    return Map.copyOf(weights);
-  }
-
   @Override
   public Beit3 module() {
     return model;

@@ -34,10 +34,6 @@ record ExpertSplit(long shared, long vision, long language, long visionLanguage,
     return new ExpertSplit(shared, vision, language, vl, image, text, pair);
   }
 
-  long total() {
-    return shared + vision + language + visionLanguage + imageSide + textSide + pairHeads;
-  }
-
   List<Part> parts() {
     return List.of(new Part("shared attention and norms", shared), new Part("vision expert V-FFN", vision),
         new Part("language expert L-FFN", language), new Part("vision-language expert VL-FFN", visionLanguage),
