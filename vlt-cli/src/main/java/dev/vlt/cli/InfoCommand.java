@@ -5,6 +5,7 @@ import dev.vlt.models.Capability;
 import dev.vlt.models.ContrastiveModel;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
+import dev.vlt.models.ParameterBreakdown;
 import dev.vlt.tensor.Parameter;
 import dev.vlt.tokenize.TokenizerSpec;
 import java.util.Arrays;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
     description = {"Print a model's architecture, what it can do (capabilities) and train on (tasks), parameter counts",
-        "(per tower; for MS-CLIP also what both modalities share), preprocessing and tokenizer."})
+        "(per tower; for MS-CLIP also what both modalities share; for Multiway models shared and per expert),",
+        "preprocessing and tokenizer."})
 public final class InfoCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "A model folder of any architecture, or a registry name (e.g. ViT-B-32, coca-shapes-small).")
   String model;
@@ -58,9 +60,15 @@ public final class InfoCommand implements Callable<Integer> {
 
   /**
    * "N total (visual …, text …)" from the checkpoint names: {@code visual.} is the image tower, {@code shared.} what both
-   * modalities use (MS-CLIP), {@code text_decoder.} a captioning decoder, the temperature and bias apart, the rest text.
+   * modalities use (MS-CLIP), {@code text_decoder.} a captioning decoder, the temperature and bias apart, the rest text;
+   * a model that breaks its parameters down itself (a Multiway model: shared and per expert) is printed its way.
    */
   static String parameters(LoadedModel lm) {
+    if (lm.module() instanceof ParameterBreakdown b) {
+      long total = lm.module().namedParameters().values().stream().mapToLong(Parameter::numel).sum();
+      return String.format("%,d total (%s)", total, b.parameterBreakdown().stream()
+          .map(p -> String.format("%s %,d", p.name(), p.count())).collect(Collectors.joining(", ")));
+    }
     Map<String, Long> parts = new LinkedHashMap<>();
     for (String k : List.of("shared", "visual", "text", "text_decoder", "logit_scale")) parts.put(k, 0L);
     long total = 0;

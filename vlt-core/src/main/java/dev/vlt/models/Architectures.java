@@ -7,6 +7,8 @@ import dev.vlt.models.albef.AlbefVqa;
 import dev.vlt.models.albef.AlbefVqaConfig;
 import dev.vlt.models.clip.Clip;
 import dev.vlt.models.clip.ClipConfig;
+import dev.vlt.models.beit3.Beit3;
+import dev.vlt.models.beit3.Beit3Config;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
 import dev.vlt.models.meter.Meter;
@@ -92,6 +94,12 @@ public final class Architectures {
           + "(--init-from) and trained from captions with patches dropped (MLM, ITM, masked image modeling through MAE's decoder)",
       Vlc.class, VlcConfig::fromJson, List.of("vlc"));
 
+  public static final Architecture BEIT3 = new Architecture(Beit3Config.ARCH, "BEiT-3",
+      "Wang et al. 2023: one Multiway transformer (shared self-attention, vision and language FFN experts chosen by each "
+          + "token's modality, a vision-language expert in the top layers for pairs) pretrained by masked data modeling on "
+          + "images, texts and pairs, then fine-tuned to embed (ITC) and answer (VQA) with one checkpoint",
+      Beit3.class, Beit3Config::fromJson, List.of("beit3", "beit3-multitask"));
+
   public static final Architecture OMNIVL = new Architecture("omnivl", "OmniVL",
       "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
       OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
@@ -102,7 +110,7 @@ public final class Architectures {
       Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
 
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
-      VLC, OMNIVL, INDIGO);
+      VLC, BEIT3, OMNIVL, INDIGO);
 
   private Architectures() {}
 

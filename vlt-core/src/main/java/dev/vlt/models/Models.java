@@ -40,7 +40,7 @@ public final class Models {
       "pacl-shapes-small",
       "transvg-small", "transvg++-small", "simla-shapes-small",
       "loupe-shapes-small",
-      "mae-small", "mae-small-norm-pix", "vlc-shapes-small",
+      "mae-small", "mae-small-norm-pix", "vlc-shapes-small", "beit3-shapes-small",
       "omnivl-shapes-small");
 
   private Models() {}

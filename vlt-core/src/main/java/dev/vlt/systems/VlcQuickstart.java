@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.data.image.Raster8;
-import dev.vlt.data.shapes.QuestionAnswer;
-import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
-import dev.vlt.eval.VqaAccuracy;
 import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.Capability;
 import dev.vlt.models.ImageTextMatching;
@@ -25,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -96,40 +92,11 @@ public final class VlcQuickstart implements QuickstartSystem {
       PreprocessConfig pre = lm.preprocess();
       ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(pre.imageSize()).withObjects(1, OBJECTS));
       ModelInputs inputs = new ModelInputs(new EvalTransform(pre), lm::tokenizer, 64);
-      Map<String, List<String>> trainAnswers = MeterQuickstart.trainingAnswers(world);
-      Map<String, List<String>> byQuestion = MeterQuickstart.trainingAnswersByQuestion(world);
       HtmlReport html = new HtmlReport("vlt quickstart --system vlc: " + description());
       html.section("how it was trained").paragraph(startedFrom(modelDir));
       List<Figure> figures = new ArrayList<>();
       List<String> notes = new ArrayList<>();
-      List<List<String>> rows = new ArrayList<>();
-      for (Split split : List.of(Split.VAL, Split.TEST)) {
-        List<ShapesSample> scenes = world.samples(split, 0, SCENES).toList();
-        VqaAccuracy a = MeterQuickstart.vqa(lm.require(Capability.QUESTION_ANSWERING), inputs, scenes, trainAnswers);
-        VqaAccuracy q = MeterQuickstart.questionPrior(scenes, byQuestion, trainAnswers);
-        String prefix = split == Split.VAL ? "val VQA" : "test VQA";
-        figures.add(new Figure(split == Split.VAL ? "val VQA accuracy" : "test VQA accuracy (held-out combinations)",
-            a.accuracy(VqaAccuracy.ALL), "majority answer", a.majorityAccuracy(VqaAccuracy.ALL)));
-        StringBuilder prior = new StringBuilder(split.word() + " question-only prior (blind):");
-        for (String t : a.types()) {
-          rows.add(List.of(split.word(), t, String.valueOf(a.total().get(t)), pct(a.accuracy(t)), pct(a.majorityAccuracy(t)),
-              pct(q.accuracy(t))));
-          log.accept(String.format(Locale.ROOT, "  %s %s: %s (majority %s, question-only prior %s) of %d", split.word(), t,
-              pct(a.accuracy(t)), pct(a.majorityAccuracy(t)), pct(q.accuracy(t)), a.total().get(t)));
-          prior.append(' ').append(t).append(' ').append(pct(q.accuracy(t)));
-          if (QuestionAnswer.TYPES.contains(t)) {
-            figures.add(new Figure(prefix + " " + t + " questions", a.accuracy(t), "majority " + t + " answer",
-                a.majorityAccuracy(t)));
-          }
-        }
-        notes.add(prior.toString());
-      }
-      html.section("visual question answering").paragraph("Every question of the first " + SCENES + " scenes of each split "
-          + "(1-" + OBJECTS + " objects), every patch visible. val: fresh scenes of the colour×shape combinations training "
-          + "shows; test: scenes of held-out combinations. Baselines as METER's quickstart: per type the most frequent "
-          + "training answer, and the question-only prior (each exact question's most frequent training answer).")
-          .table("accuracy by question type", List.of("split", "type", "questions", "accuracy", "majority answer",
-              "question-only prior"), rows);
+      ShapesVqa.evaluate(lm.require(Capability.QUESTION_ANSWERING), inputs, world, SCENES, OBJECTS, html, figures, notes, log);
       double itm = MeterQuickstart.matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
       log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
       figures.add(new Figure("val image-text matching accuracy", itm, "chance", 0.5));

@@ -6,6 +6,7 @@ import dev.vlt.data.Loader;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.albef.AlbefRetrieval;
 import dev.vlt.models.albef.AlbefVqa;
+import dev.vlt.models.beit3.Beit3;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.mae.Mae;
@@ -66,6 +67,15 @@ public final class Tasks {
           + "fused image tokens, per-patch normalised pixels of the dropped patches) + ITM (a random image for half the pairs); "
           + "and a VQA head trained jointly (2 questions per scene, every patch visible; --loss-weight mlm|itm|mim|vqa=W; vqa=0: captions only)",
           c -> new VlcTask(c.model().as(Vlc.class), c.tokenizer(), c.config().lossWeights(), c.config().seed(), c.writer())),
+      new Entry("beit3", "BEiT-3 masked data modeling: image-only MIM (40 % of the patches masked block-wise, targets the model's "
+          + "k-means visual tokens), text-only MLM (15 %), and over image-text pairs MLM (50 %) and MIM; --loss-weight "
+          + "mim|mlm|pair_mlm|pair_mim|itc|vqa=W",
+          c -> new Beit3Task(c.model().as(Beit3.class), c.textTokenizer(), Beit3Task.PRETRAINING, c.config().lossWeights(),
+              c.config().seed(), c.writer())),
+      new Entry("beit3-multitask", "BEiT-3 multi-task fine-tuning, so one checkpoint embeds and answers: ITC between the "
+          + "image-only and text-only passes' projected [CLS] + VQA over the pair pass (2 questions per scene)",
+          c -> new Beit3Task(c.model().as(Beit3.class), c.textTokenizer(), Beit3Task.MULTITASK, c.config().lossWeights(),
+              c.config().seed(), c.writer())),
       new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
           c -> PaclTask.create(c, true)),
       new Entry("pacl-unfrozen", "PACL's loss with the towers trained as well as the patch embedder",
