@@ -1,0 +1,174 @@
+package dev.vlt.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.vlt.data.Batch;
+import dev.vlt.data.DataSource;
+import dev.vlt.data.Sample;
+import dev.vlt.data.video.Video;
+import dev.vlt.data.video.VideoSource;
+import dev.vlt.models.mov.Mov;
+import dev.vlt.models.mov.MovInputs;
+import dev.vlt.objectives.LossTerms;
+import dev.vlt.objectives.MovLoss;
+import dev.vlt.tensor.Module;
+import dev.vlt.tensor.NoGrad;
+import dev.vlt.tensor.Ops;
+import dev.vlt.tensor.Trace;
+import dev.vlt.tokenize.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * MOV training on labelled clips of the base classes (e.g. {@code shapes-clip-motions:train:move-left,move-right,grow}):
+ * each clip's fused embedding (RGB, flow between its frames, its sound's spectrogram) is classified against the text
+ * embeddings of the data's class names ({@link MovLoss}). Task {@code mov} freezes the starting model — RGB tower,
+ * projection, text tower, temperature — as the paper does to keep what it knows about classes it never trains on (the
+ * base classes' text embeddings are then computed once); {@code mov-unfrozen} trains everything, the ablation of that
+ * choice. The flow and audio copies and the fusion learn in both.
+ */
+public final class MovTask implements Task<MovTask.Input, MovTask.Outputs> {
+  /** clips [B, 3, T, S, S]; flow [B, 3, T - 1, S, S]; audio [B, 3, S, S] or null (no clip has sound); labels [B] int64. */
+  public record Input(NDArray clips, NDArray flow, NDArray audio, NDArray labels) {}
+
+  /** Fused embeddings [B, E] (normalised), the classes' text embeddings [C, E] (normalised), exp(logit_scale), labels [B]. */
+  public record Outputs(NDArray video, NDArray classes, NDArray scale, NDArray labels) implements StepOutput<Outputs> {
+    @Override
+    public Outputs joined(List<Outputs> parts) {
+      return new Outputs(StepOutput.rows(parts, Outputs::video), classes, scale, StepOutput.rows(parts, Outputs::labels));
+    }
+
+    @Override
+    public Map<String, NDArray> scalars() {
+      return Map.of("logit_scale", scale);
+    }
+  }
+
+  private final Mov model;
+  private final boolean frozen;
+  private final long[][] classIds;
+  private final NDArray frozenClasses;
+  private final ModelWriter writer;
+
+  /**
+   * @param classNames the training classes in label order, encoded by the text tower through {@code tokenizer}
+   * @param frozen whether the starting model stays frozen ({@code mov}) or trains too ({@code mov-unfrozen})
+   */
+  public MovTask(Mov model, List<String> classNames, Tokenizer tokenizer, boolean frozen, NDManager manager, ModelWriter writer) {
+    if (classNames.size() < 2) throw new IllegalArgumentException("MOV trains on labelled clips of at least two named classes, got " + classNames);
+    this.model = model;
+    this.frozen = frozen;
+    this.writer = writer;
+    this.classIds = tokenizer.tokenize(classNames);
+    model.freezeStart(frozen);
+    if (frozen) {
+      try (NoGrad ng = NoGrad.open(); NDManager scratch = manager.newSubManager()) {
+        NDArray c = classTexts(scratch);
+        frozenClasses = manager.create(c.toFloatArray(), c.getShape());              // outlives every step's scope
+      }
+    } else {
+      frozenClasses = null;
+    }
+  }
+
+  static MovTask create(Tasks.Context c, boolean frozen) {
+    DataSource data = c.source();
+    if (data == null || data.classNames().isEmpty()) {
+      throw new IllegalArgumentException("--task mov trains on labelled clips of the base classes, e.g. --data "
+          + "shapes-clip-motions:train:move-left,move-right,grow; " + (data == null ? "no data" : data.describe()) + " has no labels");
+    }
+    if (!(c.model().module() instanceof Mov m)) {
+      throw new IllegalArgumentException("--task mov trains a MOV model (e.g. --model mov-shapes-small --init-from OMNIVL_FOLDER), not "
+          + c.model().architecture().title());
+    }
+    return new MovTask(m, data.classNames(), c.textTokenizer(), frozen, c.manager(), c.writer());
+  }
+
+  public Mov mov() {
+    return model;
+  }
+
+  /** The classes' normalised text embeddings [C, E] in {@code manager} (with a graph unless frozen). */
+  private NDArray classTexts(NDManager manager) {
+    NDArray ids = manager.create(classIds).toType(DataType.INT64, false);
+    return Ops.l2Normalize(model.textFeatures(ids, Trace.NONE));
+  }
+
+  @Override
+  public Module module() {
+    return model;
+  }
+
+  @Override
+  public Input collate(Batch batch, NDManager manager) {
+    List<Sample> samples = batch.samples();
+    long[] labels = new long[samples.size()];
+    for (int i = 0; i < labels.length; i++) {
+      Sample s = samples.get(i);
+      if (!s.hasLabel() || s.label() >= classIds.length) {
+        throw new IllegalArgumentException("MOV trains on clips labelled with one of its " + classIds.length + " classes; "
+            + s.location() + (s.hasLabel() ? " has label " + s.label() : " has no label"));
+      }
+      labels[i] = s.label();
+    }
+    NDArray clips = batch.images();
+    if (clips.getShape().dimension() != 5) throw new IllegalArgumentException("MOV trains on clips, got images " + clips.getShape());
+    return new Input(clips, MovInputs.flow(clips, model.config()), audio(samples, model.imageSize(), manager),
+        manager.create(labels));
+  }
+
+  /** The samples' spectrogram images [B, 3, S, S] (silent ones all zero), or null when no sample has sound. */
+  static NDArray audio(List<Sample> samples, int size, NDManager manager) {
+    Video.Sound[] sounds = new Video.Sound[samples.size()];
+    boolean any = false;
+    for (int i = 0; i < sounds.length; i++) {
+      if (samples.get(i).image() instanceof VideoSource vs) {
+        try {
+          sounds[i] = vs.video().sound();
+        } catch (IOException e) {
+          throw new IllegalStateException(samples.get(i).location() + ": the video became unreadable: " + e.getMessage(), e);
+        }
+      }
+      any |= sounds[i] != null;
+    }
+    if (!any) return null;
+    int per = 3 * size * size;
+    float[] out = new float[sounds.length * per];
+    IntStream.range(0, sounds.length).parallel().forEach(i -> {
+      if (sounds[i] != null) System.arraycopy(MovInputs.audioImage(sounds[i].pcm(), sounds[i].sampleRate(), size), 0, out, i * per, per);
+    });
+    return manager.create(out, new Shape(sounds.length, 3, size, size));
+  }
+
+  @Override
+  public Outputs forward(Input b) {
+    NDArray video = Ops.l2Normalize(model.videoFeatures(b.clips(), b.flow(), b.audio()));
+    NDArray classes = frozen ? frozenClasses : classTexts(b.clips().getManager());
+    return new Outputs(video, classes, model.logitScale().value().exp(), b.labels());
+  }
+
+  @Override
+  public LossTerms loss(Outputs o) {
+    return MovLoss.compute(o.video(), o.classes(), o.scale(), o.labels());
+  }
+
+  @Override
+  public boolean couplesBatch() {
+    return false;
+  }
+
+  @Override
+  public void afterStep() {
+    if (!frozen) ContrastiveTask.clampLogitScale(model.logitScale());
+  }
+
+  @Override
+  public void saveModel(Path dir) throws IOException {
+    writer.write(dir);
+  }
+}
