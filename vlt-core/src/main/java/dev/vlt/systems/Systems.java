@@ -42,7 +42,8 @@ public final class Systems {
           LoupeEvaluation::evaluate),
 
       new OmniVlQuickstart(),
-      new IndigoQuickstart());
+      new IndigoQuickstart(),
+      new MovQuickstart());
 
   private Systems() {}
 

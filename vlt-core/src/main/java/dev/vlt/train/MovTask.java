@@ -3,7 +3,6 @@ package dev.vlt.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.Batch;
 import dev.vlt.data.DataSource;
 import dev.vlt.data.Sample;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * MOV training on labelled clips of the base classes (e.g. {@code shapes-clip-motions:train:move-left,move-right,grow}):
@@ -118,31 +116,25 @@ public final class MovTask implements Task<MovTask.Input, MovTask.Outputs> {
     }
     NDArray clips = batch.images();
     if (clips.getShape().dimension() != 5) throw new IllegalArgumentException("MOV trains on clips, got images " + clips.getShape());
-    return new Input(clips, MovInputs.flow(clips, model.config()), audio(samples, model.imageSize(), manager),
+    return new Input(clips, MovInputs.flow(clips, model.config()), MovInputs.audio(sounds(samples), model.imageSize(), manager),
         manager.create(labels));
   }
 
-  /** The samples' spectrogram images [B, 3, S, S] (silent ones all zero), or null when no sample has sound. */
-  static NDArray audio(List<Sample> samples, int size, NDManager manager) {
-    Video.Sound[] sounds = new Video.Sound[samples.size()];
-    boolean any = false;
-    for (int i = 0; i < sounds.length; i++) {
-      if (samples.get(i).image() instanceof VideoSource vs) {
+  /** The samples' sound tracks (null for a sample without one, or that is not a video). */
+  static List<Video.Sound> sounds(List<Sample> samples) {
+    List<Video.Sound> out = new java.util.ArrayList<>(samples.size());
+    for (Sample s : samples) {
+      Video.Sound sound = null;
+      if (s.image() instanceof VideoSource vs) {
         try {
-          sounds[i] = vs.video().sound();
+          sound = vs.video().sound();
         } catch (IOException e) {
-          throw new IllegalStateException(samples.get(i).location() + ": the video became unreadable: " + e.getMessage(), e);
+          throw new IllegalStateException(s.location() + ": the video became unreadable: " + e.getMessage(), e);
         }
       }
-      any |= sounds[i] != null;
+      out.add(sound);
     }
-    if (!any) return null;
-    int per = 3 * size * size;
-    float[] out = new float[sounds.length * per];
-    IntStream.range(0, sounds.length).parallel().forEach(i -> {
-      if (sounds[i] != null) System.arraycopy(MovInputs.audioImage(sounds[i].pcm(), sounds[i].sampleRate(), size), 0, out, i * per, per);
-    });
-    return manager.create(out, new Shape(sounds.length, 3, size, size));
+    return out;
   }
 
   @Override

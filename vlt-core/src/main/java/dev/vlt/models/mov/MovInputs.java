@@ -1,9 +1,11 @@
 package dev.vlt.models.mov;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.audio.LogMel;
 import dev.vlt.data.video.HornSchunck;
+import dev.vlt.data.video.Video;
 import java.util.stream.IntStream;
 
 /**
@@ -70,6 +72,18 @@ public final class MovInputs {
     float scale = (float) PIXEL_STD / (k * k);
     for (int i = 0; i < g.length; i++) g[i] *= scale;
     return g;
+  }
+
+  /** Sound tracks → spectrogram images [N, 3, S, S] in {@code manager} (a null track all zeros), or null when every track is null. */
+  public static NDArray audio(java.util.List<Video.Sound> sounds, int size, NDManager manager) {
+    if (sounds.stream().allMatch(java.util.Objects::isNull)) return null;
+    int per = 3 * size * size;
+    float[] out = new float[sounds.size() * per];
+    IntStream.range(0, sounds.size()).parallel().forEach(i -> {
+      Video.Sound s = sounds.get(i);
+      if (s != null) System.arraycopy(audioImage(s.pcm(), s.sampleRate(), size), 0, out, i * per, per);
+    });
+    return manager.create(out, new Shape(sounds.size(), 3, size, size));
   }
 
   /**
