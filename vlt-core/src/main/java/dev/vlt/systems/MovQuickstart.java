@@ -2,6 +2,7 @@ package dev.vlt.systems;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.data.image.EvalTransform;
@@ -146,6 +147,7 @@ final class MovQuickstart implements QuickstartSystem {
     List<Video> videos = clips.stream().map(c -> ShapesClipSource.video(c, "shapes-clips:test:" + c.index())).toList();
 
     Map<String, Scores> rows = new LinkedHashMap<>();
+    double soundCosine;
     int[][] confusion = new int[motions.size()][motions.size()];
     try (LoadedModel lm = Models.load(modelDir); NoGrad ng = NoGrad.open()) {
       lm.module().train(false);
@@ -158,6 +160,10 @@ final class MovQuickstart implements QuickstartSystem {
       rows.put("MOV: RGB + flow + sound", scores(fused[0], classNames, labels, confusion));
       rows.put("MOV without the sound: RGB + flow", scores(fused[1], classNames, labels, null));
       rows.put("MOV, classes as a prompt ensemble", scores(fused[0], ensemble(inputs, mov, motions), labels, null));
+      double cos = 0;
+      for (int i = 0; i < clips.size(); i++) for (int d = 0; d < fused[0][i].length; d++) cos += fused[0][i][d] * fused[1][i][d] / clips.size();
+      soundCosine = cos;
+      log.accept(String.format(Locale.ROOT, "  mean cosine between a clip's embedding with and without its sound: %.4f", cos));
     }
     try (LoadedModel start = Models.load(startDir); NoGrad ng = NoGrad.open()) {
       start.module().train(false);
@@ -168,7 +174,7 @@ final class MovQuickstart implements QuickstartSystem {
       rows.put("frozen OmniVL zero-shot (RGB only), prompt ensemble", scores(rgb, ensemble(inputs, cm, motions), labels, null));
     }
     rows.put("chance", new Scores(1.0 / BASE.size(), 1.0 / NOVEL.size(), 1.0 / motions.size()));
-    return report(out, trained, rows, confusion, motions, clips.size(), log);
+    return report(out, trained, rows, confusion, motions, clips.size(), soundCosine, log);
   }
 
   /** [0] the full fused embeddings [N][E], [1] without the sound; both normalised. */
@@ -176,7 +182,7 @@ final class MovQuickstart implements QuickstartSystem {
     float[][] full = new float[videos.size()][], silent = new float[videos.size()][];
     for (int from = 0; from < videos.size(); from += inputs.batchSize()) {
       List<Video> chunk = videos.subList(from, Math.min(videos.size(), from + inputs.batchSize()));
-      try (NDManager nm = NDManager.newBaseManager()) {
+      try (NDManager nm = NDManager.newBaseManager(); NDScope scope = new NDScope()) {     // intermediates live in the weights' manager
         NDArray clips = inputs.clipPixels(nm, chunk, mov.frames());
         NDArray flow = MovInputs.flow(clips, mov.config());
         NDArray audio = MovInputs.audio(chunk.stream().map(Video::sound).toList(), mov.imageSize(), nm);
@@ -216,7 +222,7 @@ final class MovQuickstart implements QuickstartSystem {
   }
 
   private Evaluation report(Path out, TrainConfig trained, Map<String, Scores> rows, int[][] confusion, List<Motion> motions,
-      int clips, Consumer<String> log) throws IOException {
+      int clips, double soundCosine, Consumer<String> log) throws IOException {
     boolean unfrozen = "mov-unfrozen".equals(trained.task());
     Scores mov = rows.get("MOV: RGB + flow + sound");
     Scores zs = rows.get("frozen OmniVL zero-shot (RGB only), class names");
@@ -258,6 +264,10 @@ final class MovQuickstart implements QuickstartSystem {
     List<String> header = new ArrayList<>(List.of("true \\ predicted"));
     motions.forEach(m -> header.add(m.verb()));
     html.table("MOV's confusion over all six", header, conf);
+    String sound = String.format(Locale.ROOT, "mean cosine between a held-out clip's MOV embedding with and without its sound: %.4f",
+        soundCosine);
+    html.paragraph(sound);
+    measures.put("cosine with vs without sound", soundCosine);
     Path report = out.resolve("report.html");
     html.write(report);
     String base = "held-out clips, base motions (3-way): MOV top-1", novel = "held-out clips, novel motions (3-way, named only at test time): MOV top-1",
@@ -268,7 +278,7 @@ final class MovQuickstart implements QuickstartSystem {
         new Figure(novel, mov.novel(), "frozen OmniVL zero-shot (RGB only)", zs.novel()),
         new Figure(novel, mov.novel(), "chance", chance.novel()),
         new Figure(all, mov.all(), "frozen OmniVL zero-shot (RGB only)", zs.all()));
-    return new Evaluation(figures, List.of(), report, measures);
+    return new Evaluation(figures, List.of(sound), report, measures);
   }
 
   private static String pct(double v) {
