@@ -126,6 +126,14 @@ public final class ShapesClipSource implements GeneratedSource {
     return motions.stream().map(ShapesClipSource::motionClass).toList();
   }
 
+  /** A motion as the captions name it, for every colour×shape ("a red circle moves up", ...); a colour change by its class name. */
+  @Override
+  public List<String> classPrompts(int label) {
+    if (!motionLabels) throw new IllegalArgumentException(describe() + " has no classes");
+    Motion m = motions.get(label);
+    return m == Motion.CHANGE_COLOR ? List.of(motionClass(m)) : ShapesWorld.motionPrompts(m);
+  }
+
   public ShapesWorld world() {
     return world;
   }

@@ -58,6 +58,8 @@ class ShapesClipMotionsTest {
   void someMotionsOnlyLabelledInTheirOrderWithTheirSound() throws Exception {
     DataSource base = DataSources.open(ShapesClipSource.MOTIONS + ":train:grow,move-left", DataOptions.defaults(32), new SkipReport());
     assertEquals(List.of("something grows", "something moves to the left"), base.classNames());
+    assertEquals(ShapesWorld.motionPrompts(Motion.MOVE_LEFT), base.classPrompts(1), "named as the captions name it");
+    assertEquals(42, base.classPrompts(0).size());
     GeneratedSource g = (GeneratedSource) base;
     Set<String> ids = new HashSet<>();
     Set<Integer> labels = new HashSet<>();
