@@ -77,7 +77,7 @@ public record MovConfig(OmniVlConfig base, int fusionLayers, int fusionHeads, in
         + "%d levels) between the %d frames and the log-mel spectrogram of the sound through copies of it; %d cross-attention "
         + "fusion block(s), %d heads, the RGB frames' class tokens attending to the flow and audio tokens", flowSize,
         flowIterations, flowLevels, base.frames(), fusionLayers, fusionHeads));
-    out.addAll(base.summary().stream().map(l -> "starting model: " + l).toList());
+    out.addAll(base.summary().stream().map(l -> "starting " + l).toList());
     return out;
   }
 
