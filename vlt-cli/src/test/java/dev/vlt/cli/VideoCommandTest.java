@@ -75,6 +75,27 @@ class VideoCommandTest {
   }
 
   @Test
+  void movClassifiesAGifFromItsFramesAndFlowWithoutSound() throws Exception {
+    // an untrained MOV folder: the command reaches MOV's video path (flow from the GIF's frames, no sound track)
+    Path mov = dir.resolve("mov");
+    try (LoadedModel m = Models.create("mov-shapes-small", 1)) {
+      Models.save(m, mov);
+    }
+    BpeTrainer.train(List.of("something moves to the left", "something grows", "something shrinks"), 1024).save(mov);
+    int[] exit = new int[1];
+    String out = TokenizeCommandTest.capture(() -> Vlt.execute("classify", "--model", mov.toString(), "--json", "--labels",
+        "something moves to the left,something grows,something shrinks", gif.toString()), exit);
+    assertEquals(0, exit[0], out);
+    String[] lines = out.strip().split("\n");
+    assertEquals(1, lines.length, out);
+    JsonNode labels = TokenizeCommandTest.JSON.readTree(lines[0]).get("labels");
+    assertEquals(3, labels.size());
+    double sum = 0;
+    for (JsonNode l : labels) sum += l.get("prob").asDouble();
+    assertEquals(1.0, sum, 1e-6);
+  }
+
+  @Test
   void embedTakesImagesAndVideosInInputOrder() throws Exception {
     int[] exit = new int[1];
     String out = TokenizeCommandTest.capture(() -> Vlt.execute("embed", "--model", model.toString(), "--images",

@@ -20,4 +20,12 @@ public interface DataSource {
   default java.util.List<String> classNames() {
     return java.util.List.of();
   }
+
+  /**
+   * The texts that name class {@code label} the way this source's captions would (a text classifier averages their
+   * embeddings, as CLIP's prompt ensembles do); by default the class name alone.
+   */
+  default java.util.List<String> classPrompts(int label) {
+    return java.util.List.of(classNames().get(label));
+  }
 }

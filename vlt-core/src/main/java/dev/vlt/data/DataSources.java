@@ -15,7 +15,7 @@ import java.util.Locale;
  * Opens what a {@code --data} flag names: a manifest ({@code .jsonl}, {@code .csv}, {@code .tsv}), a shard pattern
  * ({@code .tar}, braces allowed), an ImageFolder directory (captioned from its class names through prompt templates), the
  * built-in generated {@code shapes[:train|val|test]}, {@code shapes-clips[:train|val|test]} (videos; {@code shapes-clip-motions}
- * the same clips labelled by their motion) and
+ * the same clips labelled by their motion; {@code shapes-clip-motions:train:move-left,grow} only those motions) and
  * {@code emoji-scenes[:train|val|test|unseen]} (generated sources mixed in turn with '+', e.g. {@code shapes+emoji-scenes};
  * labelled images and pairs mixed with {@code mix:LABELS,PAIRS}), or a bundled set: {@code emoji[:train|test|all[:name|described]]}
  * (captioned by name, or by category and name),
@@ -51,9 +51,9 @@ public final class DataSources {
     return switch (name) {
       case ShapesWorld.NAME -> new ShapesSource(new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(options.imageSize())
           .withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split), options.epochSize(), options.offset());
-      case ShapesClipSource.NAME, ShapesClipSource.MOTIONS -> new ShapesClipSource(new ShapesWorld(ShapesWorldConfig.defaults()
-          .withImageSize(options.imageSize()).withObjects(1, options.shapesObjects())), Split.parse(split == null ? "train" : split),
-          options.epochSize(), options.offset(), name.equals(ShapesClipSource.MOTIONS));
+      case ShapesClipSource.NAME, ShapesClipSource.MOTIONS -> ShapesClipSource.open(name, split, new ShapesWorld(
+          ShapesWorldConfig.defaults().withImageSize(options.imageSize()).withObjects(1, options.shapesObjects())),
+          options.epochSize(), options.offset());
       case "emoji" -> { // train/test are for classification, so without the 5 Component items; all keeps every emoji
         String s = split == null ? "all" : split;
         EmojiSet.Captions captions = EmojiSet.Captions.NAME;

@@ -23,6 +23,8 @@ import dev.vlt.models.loupe.Loupe;
 import dev.vlt.models.loupe.LoupeConfig;
 import dev.vlt.models.mae.Mae;
 import dev.vlt.models.mae.MaeConfig;
+import dev.vlt.models.mov.Mov;
+import dev.vlt.models.mov.MovConfig;
 import dev.vlt.models.msclip.MsClip;
 import dev.vlt.models.msclip.MsClipConfig;
 import dev.vlt.models.pacl.Pacl;
@@ -109,8 +111,14 @@ public final class Architectures {
           + "head (class token) and against the frozen text tower's class × domain prompts (that token), for domain generalisation",
       Indigo.class, IndigoConfig::fromJson, List.of("indigo"));
 
+  public static final Architecture MOV = new Architecture(MovConfig.ARCH, "MOV",
+      "Qian et al. 2022: a video-language model's frozen vision encoder for RGB, fine-tuned copies of it for optical flow and "
+          + "the sound's log-mel spectrogram, cross-attention fusion, classified against the frozen text encoder's class names "
+          + "(base classes in training, any at test time)",
+      Mov.class, MovConfig::fromJson, List.of("mov", "mov-unfrozen"));
+
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
-      VLC, BEIT3, OMNIVL, INDIGO);
+      VLC, BEIT3, OMNIVL, INDIGO, MOV);
 
   private Architectures() {}
 

@@ -27,6 +27,11 @@ public final class Attention extends Module {
   }
 
   public Attention(int width, int heads, int kvWidth) {
+    this(width, heads, kvWidth, new Init.FanInUniform());
+  }
+
+  /** With its own {@code out_proj} weight initialisation: zeros for a residual branch that must start as nothing. */
+  public Attention(int width, int heads, int kvWidth, Init outInit) {
     if (width % heads != 0) throw new IllegalArgumentException("width " + width + " is not divisible by heads " + heads);
     this.width = width;
     this.heads = heads;
@@ -41,7 +46,7 @@ public final class Attention extends Module {
       vProj = param("v_proj_weight", Init.normal(std), width, kvWidth);
     }
     inProjBias = param("in_proj_bias", Init.ZEROS, 3L * width);
-    outProj = child("out_proj", new Linear(width, width));
+    outProj = child("out_proj", new Linear(width, width, true, outInit));
   }
 
   /** Self-attention. x: [B, L, W]; mask: additive, broadcastable to [B, heads, L, L], or null. */

@@ -1,6 +1,7 @@
 package dev.vlt.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.vlt.tensor.Init;
 import dev.vlt.tensor.Module;
 
 /**
@@ -21,9 +22,18 @@ public final class Mlp extends Module {
   }
 
   private Mlp(int width, int hidden, Activation act, String fcName, String projName) {
-    this.fc = child(fcName, new Linear(width, hidden));      // weight [hidden, width]
-    this.proj = child(projName, new Linear(hidden, width));  // weight [width, hidden]
+    this(width, hidden, act, fcName, projName, new Init.FanInUniform());
+  }
+
+  private Mlp(int width, int hidden, Activation act, String fcName, String projName, Init projInit) {
+    this.fc = child(fcName, new Linear(width, hidden));                      // weight [hidden, width]
+    this.proj = child(projName, new Linear(hidden, width, true, projInit));  // weight [width, hidden]
     this.act = act;
+  }
+
+  /** open_clip's layout with {@code c_proj} starting at zero: a residual branch that adds nothing until it trains. */
+  public static Mlp zeroOutput(int width, int hidden, Activation act) {
+    return new Mlp(width, hidden, act, "c_fc", "c_proj", Init.ZEROS);
   }
 
   /** timm's layout: {@code fc1} [hidden, width], {@code fc2} [width, hidden]. */

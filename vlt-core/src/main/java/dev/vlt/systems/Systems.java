@@ -43,7 +43,8 @@ public final class Systems {
           LoupeEvaluation::evaluate),
 
       new OmniVlQuickstart(),
-      new IndigoQuickstart());
+      new IndigoQuickstart(),
+      new MovQuickstart());
 
   private Systems() {}
 

@@ -97,6 +97,12 @@ public final class Tasks {
       new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "
           + "the frozen text tower, weighted equally; the CLIP stays frozen (data with domains, e.g. emoji-styles)",
           IndigoTask::create),
+      new Entry("mov", "MOV: cross-entropy of the fused video embedding (RGB + flow + sound) over the text embeddings of the data's "
+          + "class names; the starting video-language model (RGB and text towers) stays frozen, flow and audio copies and the "
+          + "fusion train (labelled clips of the base classes, e.g. shapes-clip-motions:train:move-left,move-right,grow)",
+          c -> MovTask.create(c, true)),
+      new Entry("mov-unfrozen", "MOV's loss with the RGB and text towers trained too (the ablation of keeping them frozen)",
+          c -> MovTask.create(c, false)),
       new Entry("simla", "SimLA: ALBEF's distilled contrastive loss and hard-negative matching, cross-modal reconstruction both ways "
           + "through one fusion (masked text attends to the image, hidden patches' pixels attend to the text) and keyword "
           + "prediction from the image (targets: the momentum fusion's [CLS] attention); captions only",

@@ -34,6 +34,18 @@ public enum Motion {
     return gerund;
   }
 
+  /** The motion as a data spec names it: "move-left", "grow", "change-color". */
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /** The motion of {@link #id}; an error listing the ids otherwise. */
+  public static Motion parse(String id) {
+    for (Motion m : values()) if (m.id().equals(id)) return m;
+    throw new IllegalArgumentException("unknown motion '" + id + "'; motions are "
+        + java.util.Arrays.stream(values()).map(Motion::id).toList());
+  }
+
   public boolean moves() {
     return dx != 0 || dy != 0;
   }

@@ -10,11 +10,25 @@ import java.util.SplittableRandom;
  * through the same (Pillow-exact) preprocessing as an image.
  *
  * @param source how messages name it (a path, a manifest entry)
+ * @param sound the sound track over the whole video, or null (decoded files carry none yet; ShapesWorld clips do)
  */
-public record Video(String source, List<Raster8> frames) {
+public record Video(String source, List<Raster8> frames, Sound sound) {
   public Video {
     frames = List.copyOf(frames);
     if (frames.isEmpty()) throw new IllegalArgumentException(source + ": a video needs at least one frame");
+  }
+
+  /** A silent video. */
+  public Video(String source, List<Raster8> frames) {
+    this(source, frames, null);
+  }
+
+  /** Mono PCM in [-1, 1] at {@code sampleRate} samples per second, spanning the whole video (not only sampled frames). */
+  public record Sound(float[] pcm, int sampleRate) {
+    public Sound {
+      if (sampleRate <= 0) throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
+      if (pcm.length == 0) throw new IllegalArgumentException("a sound track needs at least one sample");
+    }
   }
 
   public int length() {

@@ -74,6 +74,16 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
     return normalize ? Ops.l2Normalize(f) : f;
   }
 
+  /** The space-time trunk of the visual tower (MOV reads its per-frame class tokens and copies it for flow and audio). */
+  public DividedVit trunk() {
+    return visual.trunk;
+  }
+
+  /** pooled [B, W] (the frames' class tokens averaged) → [B, E], not normalised: the visual tower's projection. */
+  public NDArray projectVisual(NDArray pooled) {
+    return visual.proj.forward(pooled);
+  }
+
   @Override
   public int frames() {
     return cfg.frames();

@@ -53,4 +53,30 @@ class ShapesClipMotionsTest {
     labelledIds.retainAll(pairIds);
     assertFalse(labelledIds.iterator().hasNext(), "the same clip in both streams: " + labelledIds);
   }
+
+  @Test
+  void someMotionsOnlyLabelledInTheirOrderWithTheirSound() throws Exception {
+    DataSource base = DataSources.open(ShapesClipSource.MOTIONS + ":train:grow,move-left", DataOptions.defaults(32), new SkipReport());
+    assertEquals(List.of("something grows", "something moves to the left"), base.classNames());
+    assertEquals(ShapesWorld.motionPrompts(Motion.MOVE_LEFT), base.classPrompts(1), "named as the captions name it");
+    assertEquals(42, base.classPrompts(0).size());
+    GeneratedSource g = (GeneratedSource) base;
+    Set<String> ids = new HashSet<>();
+    Set<Integer> labels = new HashSet<>();
+    for (long i = 0; i < 40; i++) {
+      Sample s = g.get(i);
+      assertEquals(s.id(), g.get(i).id(), "a pure function of the index");
+      ShapesClip clip = world.clip(Split.TRAIN, Long.parseLong(s.id().substring(s.id().lastIndexOf('/') + 1)));
+      assertEquals(List.of(Motion.GROW, Motion.MOVE_LEFT).get(s.label()), clip.motion(), s.id());
+      var video = ((dev.vlt.data.video.VideoSource) s.image()).video();
+      assertEquals(clip.audio().length, video.sound().pcm().length, "the clip's sound travels with its frames");
+      ids.add(s.id());
+      labels.add(s.label());
+    }
+    assertEquals(40, ids.size(), "no clip twice");
+    assertEquals(Set.of(0, 1), labels);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> DataSources.open(ShapesClipSource.MOTIONS + ":train:grow,jump", DataOptions.defaults(32), new SkipReport()));
+    assertTrue(e.getMessage().contains("jump") && e.getMessage().contains("move-left"), e.getMessage());
+  }
 }
