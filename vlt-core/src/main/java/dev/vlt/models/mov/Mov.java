@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.models.ContrastiveModel;
 import dev.vlt.models.ModelModule;
+import dev.vlt.models.ParameterBreakdown;
 import dev.vlt.models.TowerInit;
 import dev.vlt.models.VideoEmbedding;
 import dev.vlt.models.omnivl.OmniVl;
@@ -41,7 +42,7 @@ import java.util.Map;
  * OmniVL embeds a clip exactly as that OmniVL does, whatever its flow and sound. The fused frames' class tokens are
  * averaged and go through the starting model's projection {@code visual.proj}.
  */
-public final class Mov extends Module implements ContrastiveModel, VideoEmbedding, TowerInit, ModelModule {
+public final class Mov extends Module implements ContrastiveModel, VideoEmbedding, TowerInit, ModelModule, ParameterBreakdown {
   private final MovConfig cfg;
   private final OmniVl start;
   private final DividedVit flow;
@@ -60,6 +61,26 @@ public final class Mov extends Module implements ContrastiveModel, VideoEmbeddin
     audioType = param("audio_type", Init.normal(0.02), 1, 1, v.width());
     fusion = child("fusion", new ModuleList<>());
     for (int i = 0; i < cfg.fusionLayers(); i++) fusion.add(new FusionBlock(v.width(), cfg.fusionHeads(), v.mlpRatio()));
+  }
+
+  /**
+   * For {@code vlt info}: the starting model's RGB tower (with its projection) and its text tower and temperature (both
+   * frozen by default), the flow and audio copies with their type embeddings, and the fusion.
+   */
+  @Override
+  public java.util.List<Part> parameterBreakdown() {
+    long rgb = 0, text = 0, flowCopy = 0, audioCopy = 0, fused = 0;
+    for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+      String k = e.getKey();
+      long n = e.getValue().numel();
+      if (k.startsWith("visual.")) rgb += n;
+      else if (k.startsWith("flow.") || k.equals("flow_type")) flowCopy += n;
+      else if (k.startsWith("audio.") || k.equals("audio_type")) audioCopy += n;
+      else if (k.startsWith("fusion.")) fused += n;
+      else text += n;                                       // the OmniVL's text tower at the root, logit_scale
+    }
+    return java.util.List.of(new Part("RGB tower", rgb), new Part("text tower and temperature", text),
+        new Part("flow copy", flowCopy), new Part("audio copy", audioCopy), new Part("fusion", fused));
   }
 
   /**

@@ -147,6 +147,13 @@ class MovTest {
       }
       assertEquals(mov.start().namedParameters().size(), frozen);
       assertTrue(trained > 0);
+      // vlt info's breakdown: the frozen start is the RGB and text parts, the rest the copies and fusion, all counted once
+      long startCount = mov.start().namedParameters().values().stream().mapToLong(Parameter::numel).sum();
+      long total = mov.namedParameters().values().stream().mapToLong(Parameter::numel).sum();
+      var parts = mov.parameterBreakdown();
+      assertEquals(total, parts.stream().mapToLong(dev.vlt.models.ParameterBreakdown.Part::count).sum());
+      assertEquals(startCount, parts.get(0).count() + parts.get(1).count(), parts.toString());
+      assertTrue(parts.stream().allMatch(p -> p.count() > 0), parts.toString());
     }
   }
 
