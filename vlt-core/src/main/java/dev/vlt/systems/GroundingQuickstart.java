@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.data.Box;
@@ -195,9 +197,6 @@ final class GroundingQuickstart implements QuickstartSystem {
     }
   }
 
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
 
   private static String f(double v) {
     return String.format(Locale.ROOT, "%.3f", v);

@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -317,9 +319,5 @@ final class IndigoQuickstart implements QuickstartSystem {
       rows.add(new ImageGrid.Row(sample.captions().get(0), cells));
     }
     return rows;
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

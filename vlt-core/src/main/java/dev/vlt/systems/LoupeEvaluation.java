@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -287,9 +289,6 @@ final class LoupeEvaluation {
     return java.util.Arrays.stream(a).max().orElse(Double.NaN);
   }
 
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
 
   private static String f(double v) {
     return String.format(Locale.ROOT, "%.3f", v);

@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.analysis.InterModalityFlow;
@@ -290,9 +292,5 @@ public final class MeterQuickstart implements QuickstartSystem {
 
   static Raster8 raster(ShapesSample s) {
     return new Raster8(s.imageSize(), s.imageSize(), 3, s.rgbBytes());
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

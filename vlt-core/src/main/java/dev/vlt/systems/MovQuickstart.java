@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -284,9 +286,5 @@ final class MovQuickstart implements QuickstartSystem {
         new Figure(novel, mov.novel(), "chance", chance.novel()),
         new Figure(all, mov.all(), ZERO_SHOT, zs.all()));
     return new Evaluation(figures, List.of(sound), report, measures);
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

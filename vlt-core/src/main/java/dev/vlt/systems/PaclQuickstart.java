@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -286,9 +288,5 @@ final class PaclQuickstart implements QuickstartSystem {
 
   private static String threshold(double t) {
     return Double.isInfinite(t) ? "none (every pixel labelled)" : String.format(Locale.ROOT, "%.2f above the mean", t);
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

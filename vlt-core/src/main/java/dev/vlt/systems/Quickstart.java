@@ -10,6 +10,7 @@ import dev.vlt.train.TrainRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -76,5 +77,10 @@ public final class Quickstart {
     ArrayNode notes = root.putArray("notes");
     e.notes().forEach(notes::add);
     Files.writeString(file, json.writeValueAsString(root) + "\n");
+  }
+
+  /** A fraction as the reports print it: one decimal and a per-cent sign ("34.0%"). */
+  static String pct(double v) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

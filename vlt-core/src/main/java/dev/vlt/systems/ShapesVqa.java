@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import dev.vlt.data.shapes.QuestionAnswer;
 import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
@@ -57,9 +59,5 @@ final class ShapesVqa {
         + "training answer, and the question-only prior (each exact question's most frequent training answer).")
         .table("accuracy by question type", List.of("split", "type", "questions", "accuracy", "majority answer",
             "question-only prior"), rows);
-  }
-
-  static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import static dev.vlt.systems.Quickstart.pct;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.data.image.EvalTransform;
@@ -128,9 +130,5 @@ public final class VlcQuickstart implements QuickstartSystem {
     var initFrom = JSON.readTree(config.toFile()).get("init_from");
     return initFrom == null || initFrom.isNull() ? "The transformer started from random weights (no init_from)."
         : "The transformer started as the encoder of the MAE in " + initFrom.asText() + ".";
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }
