@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.train.TrainConfig;
 import dev.vlt.train.TrainRun;
-import dev.vlt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,21 +104,19 @@ public final class TrainCommand implements Callable<Integer> {
     });
   }
 
-  /** Trains; Ctrl-C or SIGTERM (through {@link GracefulStop}) becomes a checkpoint and a clean exit. */
+  /**
+   * Trains to the end; Ctrl-C or SIGTERM stops it with a checkpoint ({@link TrainRun#runToEnd} throws, and
+   * {@link GracefulStop} says where the checkpoint is, as for a quickstart or an experiment).
+   */
   private int train(TrainRun run) throws IOException {
     TrainProgress progress = new TrainProgress(System.out, System.console() != null, run.config().cadence().logEveryNSteps());
     try {
-      Trainer.Outcome outcome = run.run(progress);
-      progress.close();
-      if (outcome == Trainer.Outcome.STOPPED) {
-        System.out.printf("stopped at step %d; checkpoint saved. Continue with: vlt train --resume --out %s%n", run.trainer().step(), out);
-        return GracefulStop.STOPPED;
-      }
-      summary(run);
-      return 0;
+      run.runToEnd(progress);
     } finally {
       progress.close();
     }
+    summary(run);
+    return 0;
   }
 
   private void summary(TrainRun run) {

@@ -22,6 +22,7 @@ import dev.vlt.tensor.Ops;
 import dev.vlt.tensor.Parameter;
 import dev.vlt.tensor.Trace;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ public final class Mov extends Module implements ContrastiveModel, VideoEmbeddin
    * frozen by default), the flow and audio copies with their type embeddings, and the fusion.
    */
   @Override
-  public java.util.List<Part> parameterBreakdown() {
+  public List<Part> parameterBreakdown() {
     long rgb = 0, text = 0, flowCopy = 0, audioCopy = 0, fused = 0;
     for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
       String k = e.getKey();
@@ -79,7 +80,7 @@ public final class Mov extends Module implements ContrastiveModel, VideoEmbeddin
       else if (k.startsWith("fusion.")) fused += n;
       else text += n;                                       // the OmniVL's text tower at the root, logit_scale
     }
-    return java.util.List.of(new Part("RGB tower", rgb), new Part("text tower and temperature", text),
+    return List.of(new Part("RGB tower", rgb), new Part("text tower and temperature", text),
         new Part("flow copy", flowCopy), new Part("audio copy", audioCopy), new Part("fusion", fused));
   }
 
