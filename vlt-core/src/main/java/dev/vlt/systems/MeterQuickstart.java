@@ -8,17 +8,14 @@ import dev.vlt.analysis.InterModalityFlow;
 import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.PreprocessConfig;
 import dev.vlt.data.image.Raster8;
-import dev.vlt.data.shapes.QuestionAnswer;
 import dev.vlt.data.shapes.ShapesSample;
 import dev.vlt.data.shapes.ShapesWorld;
 import dev.vlt.data.shapes.ShapesWorldConfig;
 import dev.vlt.data.shapes.Split;
-import dev.vlt.eval.VqaAccuracy;
 import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
-import dev.vlt.models.QuestionAnswering;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.report.HtmlReport;
 import dev.vlt.tensor.NoGrad;
@@ -38,7 +35,8 @@ import java.util.function.Consumer;
  * captions, VQA classification on every question of each scene), the fusion and heads at a higher learning rate than
  * the towers as METER trains them (1.5× here: METER's 5× is for pretrained towers, which should move little; towers
  * trained from scratch get the 1e-3 of CLIP's quickstart, and at 3.5e-3 the post-norm fusion layers did not learn
- * matching). Shape questions stay at the question-only prior at this budget: the model does not yet perceive shape. Evaluated on fresh scenes (val: colour×shape combinations seen in training) and on scenes of
+ * matching). Shape questions stay near the question-only prior at this budget: the model barely perceives shape.
+ * Evaluated on fresh scenes (val: colour×shape combinations seen in training) and on scenes of
  * held-out combinations (test): VQA accuracy per question type against the majority answer (and beside it the
  * question-only prior, the most frequent training answer of each exact question), matching accuracy of each scene with
  * its own caption and with another scene's against chance, and the inter-modality flow per fusion layer.
@@ -87,34 +85,10 @@ public final class MeterQuickstart implements QuickstartSystem {
       PreprocessConfig pre = lm.preprocess();
       ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(pre.imageSize()).withObjects(1, OBJECTS));
       ModelInputs inputs = new ModelInputs(new EvalTransform(pre), lm::tokenizer, 64);
-      Map<String, List<String>> trainAnswers = trainingAnswers(world);
       HtmlReport html = new HtmlReport("vlt quickstart --system meter: " + description());
-      html.section("visual question answering").paragraph("Every question of the first " + SCENES + " scenes of each split "
-          + "(1-" + OBJECTS + " objects). val: fresh scenes of the colour×shape combinations training shows; test: scenes of the "
-          + world.combos(Split.TEST).size() + " held-out combinations, never seen. Baselines: the most frequent answer of "
-          + "2,000 training scenes' questions for every question (\"" + VqaAccuracy.mostFrequent(all(trainAnswers)) + "\"), and "
-          + "per type that type's most frequent training answer. A stronger blind baseline beside them: each question "
-          + "answered with the most frequent training answer of that exact question (\"what shape is the red one?\" → the "
-          + "shape red most often has in training), what a model that never looks at the image can reach.");
-      Map<String, List<String>> byQuestion = trainingAnswersByQuestion(world);
-      Map<Split, VqaAccuracy> acc = new LinkedHashMap<>();
-      Map<Split, VqaAccuracy> blind = new LinkedHashMap<>();
-      List<List<String>> rows = new ArrayList<>();
-      for (Split split : List.of(Split.VAL, Split.TEST)) {
-        List<ShapesSample> scenes = world.samples(split, 0, SCENES).toList();
-        VqaAccuracy a = vqa(lm.require(Capability.QUESTION_ANSWERING), inputs, scenes, trainAnswers);
-        VqaAccuracy q = questionPrior(scenes, byQuestion, trainAnswers);
-        acc.put(split, a);
-        blind.put(split, q);
-        for (String t : a.types()) {
-          rows.add(List.of(split.word(), t, String.valueOf(a.total().get(t)), pct(a.accuracy(t)), pct(a.majorityAccuracy(t)),
-              pct(q.accuracy(t))));
-          log.accept(String.format(Locale.ROOT, "  %s %s: %s (majority %s, question-only prior %s) of %d", split.word(), t,
-              pct(a.accuracy(t)), pct(a.majorityAccuracy(t)), pct(q.accuracy(t)), a.total().get(t)));
-        }
-      }
-      html.table("accuracy by question type", List.of("split", "type", "questions", "accuracy", "majority answer",
-          "question-only prior"), rows);
+      List<Figure> figures = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
+      ShapesVqa.evaluate(lm.require(Capability.QUESTION_ANSWERING), inputs, world, SCENES, OBJECTS, html, figures, notes, log);
       double itm = matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
       log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
       MatchingRetrieval.Retrieved r = MatchingRetrieval.of(lm.require(Capability.IMAGE_TEXT_MATCHING), inputs,
@@ -154,32 +128,10 @@ public final class MeterQuickstart implements QuickstartSystem {
       log.accept("  inter-modality flow per layer: " + measures);
       Path report = out.resolve("report.html");
       html.write(report);
-      List<Figure> figures = new ArrayList<>();
-      for (Split split : List.of(Split.VAL, Split.TEST)) {
-        VqaAccuracy a = acc.get(split);
-        String prefix = split == Split.VAL ? "val VQA" : "test VQA";
-        figures.add(new Figure(split == Split.VAL ? "val VQA accuracy" : "test VQA accuracy (held-out combinations)",
-            a.accuracy(VqaAccuracy.ALL), "majority answer", a.majorityAccuracy(VqaAccuracy.ALL)));
-        for (String t : QuestionAnswer.TYPES) {
-          if (!a.total().containsKey(t)) continue;
-          figures.add(new Figure(prefix + " " + word(t) + " questions", a.accuracy(t), "majority " + word(t) + " answer",
-              a.majorityAccuracy(t)));
-        }
-      }
       figures.add(new Figure("val image-text matching accuracy", itm, "chance", 0.5));
       figures.add(new Figure("val text->image R@1 (ITM, " + RETRIEVAL + " scenes)", r.t2i1(), "chance", r.chance1()));
       figures.add(new Figure("val image->text R@1 (ITM, " + RETRIEVAL + " scenes)", r.i2t1(), "chance", r.chance1()));
       figures.add(new Figure("val text->image R@5 (ITM, " + RETRIEVAL + " scenes)", r.t2i5(), "chance", r.chance5()));
-      List<String> notes = new ArrayList<>();
-      for (Split split : List.of(Split.VAL, Split.TEST)) {
-        VqaAccuracy a = acc.get(split);
-        notes.add(String.format(Locale.ROOT, "%s: %d questions over %d scenes (%s)", split.word(), a.total().get(VqaAccuracy.ALL),
-            SCENES, split == Split.VAL ? "fresh scenes of the combinations training shows" : "scenes of held-out colour×shape "
-            + "combinations, never seen in training"));
-        StringBuilder prior = new StringBuilder(split.word() + " question-only prior (blind):");
-        for (String t : blind.get(split).types()) prior.append(' ').append(word(t)).append(' ').append(pct(blind.get(split).accuracy(t)));
-        notes.add(prior.toString());
-      }
       return new Evaluation(figures, notes, report, measures);
     }
   }
@@ -198,32 +150,8 @@ public final class MeterQuickstart implements QuickstartSystem {
     return out;
   }
 
-  private static String word(String type) {
-    return type.equals(QuestionAnswer.COLOR) ? "colour" : type;
-  }
-
   private static String num(double v) {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
-  }
-
-  /** Every question of {@code scenes}, answered, scored per type. */
-  static VqaAccuracy vqa(QuestionAnswering model, ModelInputs inputs, List<ShapesSample> scenes,
-      Map<String, List<String>> trainAnswers) {
-    List<Raster8> images = new ArrayList<>();
-    List<String> questions = new ArrayList<>();
-    List<String> truth = new ArrayList<>();
-    List<String> types = new ArrayList<>();
-    for (ShapesSample s : scenes) {
-      Raster8 image = raster(s);
-      for (QuestionAnswer q : s.questions()) {
-        images.add(image);
-        questions.add(q.question());
-        truth.add(q.answer());
-        types.add(q.type());
-      }
-    }
-    List<String> predicted = inputs.answer(model, images, questions).stream().map(QuestionAnswering.Answer::text).toList();
-    return VqaAccuracy.score(types, truth, predicted, trainAnswers);
   }
 
   /** Matching accuracy: each scene against its own first caption (should match) and the next scene's (should not). */
@@ -247,47 +175,6 @@ public final class MeterQuickstart implements QuickstartSystem {
     int right = 0;
     for (int i = 0; i < p.length; i++) if (p[i] > 0.5 == match.get(i)) right++;
     return (double) right / p.length;
-  }
-
-  /** Each question answered with the most frequent training answer of the same question text (else the overall one). */
-  static VqaAccuracy questionPrior(List<ShapesSample> scenes, Map<String, List<String>> byQuestion,
-      Map<String, List<String>> trainAnswers) {
-    String overall = VqaAccuracy.mostFrequent(all(trainAnswers));
-    Map<String, String> prior = new LinkedHashMap<>();
-    byQuestion.forEach((q, answers) -> prior.put(q, VqaAccuracy.mostFrequent(answers)));
-    List<String> types = new ArrayList<>();
-    List<String> truth = new ArrayList<>();
-    List<String> guessed = new ArrayList<>();
-    for (ShapesSample s : scenes) {
-      for (QuestionAnswer q : s.questions()) {
-        types.add(q.type());
-        truth.add(q.answer());
-        guessed.add(prior.getOrDefault(q.question(), overall));
-      }
-    }
-    return VqaAccuracy.score(types, truth, guessed, trainAnswers);
-  }
-
-  /** The answers of the first 2,000 training scenes' questions, by question text. */
-  static Map<String, List<String>> trainingAnswersByQuestion(ShapesWorld world) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    world.samples(Split.TRAIN, 0, 2000).forEach(s -> s.questions()
-        .forEach(q -> out.computeIfAbsent(q.question(), k -> new ArrayList<>()).add(q.answer())));
-    return out;
-  }
-
-  /** The answers of the first 2,000 training scenes' questions, by type: the majority baselines. */
-  static Map<String, List<String>> trainingAnswers(ShapesWorld world) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    world.samples(Split.TRAIN, 0, 2000).forEach(s -> s.questions()
-        .forEach(q -> out.computeIfAbsent(q.type(), k -> new ArrayList<>()).add(q.answer())));
-    return out;
-  }
-
-  private static List<String> all(Map<String, List<String>> byType) {
-    List<String> out = new ArrayList<>();
-    byType.values().forEach(out::addAll);
-    return out;
   }
 
   static Raster8 raster(ShapesSample s) {
