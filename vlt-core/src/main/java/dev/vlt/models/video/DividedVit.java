@@ -9,7 +9,6 @@ import dev.vlt.nn.DividedBlock;
 import dev.vlt.nn.DropPath;
 import dev.vlt.nn.LayerNorm;
 import dev.vlt.nn.QkvAttention;
-import dev.vlt.nn.SinCos;
 import dev.vlt.nn.VitBlock;
 import dev.vlt.nn.VitEmbed;
 import dev.vlt.tensor.Init;
@@ -22,8 +21,8 @@ import java.util.Map;
 
 /**
  * A space-time ViT with divided attention (Bertasius et al. 2021, TimeSformer): every frame is embedded as an image ViT
- * embeds it, a learned {@code time_embed} [1, T, W] marks the frame (from scratch it starts as a centred sin-cos table),
- * and each {@link DividedBlock} attends over time and then over space. Keys are the image ViT's trunk ({@code patch_embed}, {@code cls_token}, {@code pos_embed},
+ * embeds it, a learned {@code time_embed} [1, T, W] marks the frame, and each {@link DividedBlock} attends over time and
+ * then over space. Keys are the image ViT's trunk ({@code patch_embed}, {@code cls_token}, {@code pos_embed},
  * {@code blocks.N}, {@code norm}) plus TimeSformer's {@code time_embed} and per-block temporal parts, so
  * {@link #fromImage} starts from an image checkpoint.
  *
@@ -48,15 +47,11 @@ public final class DividedVit extends Module {
     this.frames = frames;
     int w = image.width();
     embed = inline(VitEmbed.image(image.inChans(), w, image.imageSize(), image.patchSize(), image.classToken(), image.positions()));
-    // From scratch: VideoMAE's 1-D sin-cos table over the frames, centred over them, then learned. The scale is the point.
-    // At zero the clip is a bag of frames and stays one: temporal attention without time positions is
-    // permutation-equivariant and the frame average invariant, so no first-order gradient moves time_embed or temporal_fc
-    // off zero (omnivl trained 700 steps from zeros embedded a clip and its reverse at cosine 0.999999). Drawn at std 0.02
-    // like pos_embed, every order signal and its gradient are scaled by that 0.02: the time-order term sat at log 2 for
-    // 150 steps, and the trained model scored the same with its frames shuffled. On the tokens' scale (entries up to 1)
-    // the same probe left log 2 by step 30. Centring keeps the clip's mean token that of its frames as images, which skip
-    // the time embedding, so images and clips stay one input distribution. fromImage zeroes it (TimeSformer).
-    timeEmbed = param("time_embed", new Init.Values(centredSinusoid(frames, w)), 1, frames, w);
+    // From scratch: small random, like pos_embed. With time_embed and every temporal_fc at zero the clip is a bag of frames
+    // and stays one: temporal attention without time positions is permutation-equivariant, the frame average then
+    // invariant, so no first-order gradient tells time_embed or temporal_fc apart from their zero (measured: omnivl
+    // trained 700 steps from zeros embedded a clip and its reverse at cosine 0.999999). fromImage zeroes it (TimeSformer).
+    timeEmbed = param("time_embed", Init.normal(0.02), 1, frames, w);
     blocks = child("blocks", new ModuleList<>());
     QkvAttention.Bias bias = image.qkvBias() ? QkvAttention.Bias.QKV : QkvAttention.Bias.NONE;
     for (int i = 0; i < image.depth(); i++) {
@@ -125,18 +120,6 @@ public final class DividedVit extends Module {
         ? features.get(new NDIndex(":, :, 0"))                                     // [B, T, W]
         : features.mean(new int[] {2});
     return perFrame.mean(new int[] {1});
-  }
-
-  /** {@link SinCos#sinusoid} over {@code frames} rows, each column minus its mean over the frames: [frames, width]. */
-  static float[] centredSinusoid(int frames, int width) {
-    float[] table = SinCos.sinusoid(frames, width);
-    for (int j = 0; j < width; j++) {
-      double mean = 0;
-      for (int t = 0; t < frames; t++) mean += table[t * width + j];
-      mean /= frames;
-      for (int t = 0; t < frames; t++) table[t * width + j] -= (float) mean;
-    }
-    return table;
   }
 
   public int frames() {
