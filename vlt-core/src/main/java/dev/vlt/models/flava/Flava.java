@@ -166,11 +166,15 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
 
   /** Answer logits [B, answers] from the multimodal output (its pooled [CLS], {@code pooler_output}). */
   public NDArray vqaLogits(FlavaOutput multimodal) {
+    return requireVqa().forward(multimodal.poolerOutput());
+  }
+
+  private Meter.VqaClassifier requireVqa() {
     if (vqa == null) {
       throw new IllegalArgumentException("this FLAVA has no VQA head (its model_cfg lists no answers); a model trained by "
           + "--task flava-multitask from a config with answers has one");
     }
-    return vqa.forward(multimodal.poolerOutput());
+    return vqa;
   }
 
   /** True when the model has a VQA head. */
@@ -202,9 +206,9 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
 
   @Override
   public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
+    Meter.VqaClassifier head = requireVqa();                                        // before any forward pass
     try (NoGrad ignored = NoGrad.open()) {
-      FlavaOutput mm = pair(images, ids);
-      return QuestionAnswering.best(vqaLogits(mm), cfg.answers());
+      return QuestionAnswering.best(head.forward(pair(images, ids).poolerOutput()), cfg.answers());
     }
   }
 
