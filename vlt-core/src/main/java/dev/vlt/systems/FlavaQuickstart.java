@@ -27,12 +27,16 @@ import dev.vlt.models.flava.Flava;
 import dev.vlt.report.HtmlReport;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.train.TrainConfig;
+import dev.vlt.train.TrainRun;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -115,6 +119,7 @@ public final class FlavaQuickstart implements QuickstartSystem {
   public Evaluation evaluate(Path modelDir, Path out, long seed, Consumer<String> log) throws IOException {
     List<Figure> figures = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<String, Double> measures = new LinkedHashMap<>();
     HtmlReport html = new HtmlReport("vlt quickstart --system flava: " + description());
     html.section("how it was trained").paragraph("Stage 1, pretraining from random weights on FLAVA's five objectives ("
         + PRETRAIN_DIR + "/train); stage 2, multi-task fine-tuning (ITC + ITM + VQA) of that model (train). Every figure below "
@@ -125,7 +130,8 @@ public final class FlavaQuickstart implements QuickstartSystem {
       PreprocessConfig pre = lm.preprocess();
       ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(pre.imageSize()).withObjects(1, OBJECTS));
       ModelInputs inputs = new ModelInputs(new EvalTransform(pre), lm::tokenizer, 64);
-      probes(lm, inputs, seed, html, figures, notes, log);
+      Path stage1 = modelDir.toAbsolutePath().getParent().getParent().resolve(PRETRAIN_DIR).resolve("train").resolve(TrainRun.MODEL);
+      probes(lm, Files.isDirectory(stage1) ? stage1 : null, inputs, seed, html, figures, notes, measures, log);
       ShapesVqa.evaluate(lm.require(Capability.QUESTION_ANSWERING), inputs, world, SCENES, OBJECTS, html, figures, notes, log);
       double itm = MeterQuickstart.matching(lm, inputs, world.samples(Split.VAL, 0, SCENES).toList());
       log.accept(String.format(Locale.ROOT, "  val matching accuracy %s (chance 50%%)", pct(itm)));
@@ -143,7 +149,7 @@ public final class FlavaQuickstart implements QuickstartSystem {
         + "text_projection. Its own report: embedding/report.html.");
     Path report = out.resolve("report.html");
     html.write(report);
-    return new Evaluation(figures, notes, report);
+    return new Evaluation(figures, notes, report, measures);
   }
 
   /** One probe: its name, the scenes it reads, what it reads of each, and its label. */
@@ -152,10 +158,11 @@ public final class FlavaQuickstart implements QuickstartSystem {
 
   /**
    * The unimodal probes, each on the trained checkpoint's frozen encoder and on the same architecture at random weights (the
-   * run's seed), both fitted by {@link LinearProbe} with the library's defaults.
+   * run's seed), both fitted by {@link LinearProbe} with the library's defaults; also on the pretrained (stage-1) model when
+   * {@code stage1} is its folder, as a measure: what pretraining alone gave the encoders, before fine-tuning.
    */
-  private static void probes(LoadedModel lm, ModelInputs inputs, long seed, HtmlReport html, List<Figure> figures,
-      List<String> notes, Consumer<String> log) {
+  private static void probes(LoadedModel lm, Path stage1, ModelInputs inputs, long seed, HtmlReport html, List<Figure> figures,
+      List<String> notes, Map<String, Double> measures, Consumer<String> log) throws IOException {
     int size = lm.config().imageSize();
     ShapesWorld single = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(size).withObjects(1, 1));
     ShapesWorld pairs = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(size).withObjects(2, 2));
@@ -175,30 +182,38 @@ public final class FlavaQuickstart implements QuickstartSystem {
             + "square\"", textTrain, textTest, false, s -> s.scene().get(0).shape().ordinal(), shapes));
     Flava trained = lm.as(Flava.class);
     List<List<String>> rows = new ArrayList<>();
-    try (LoadedModel random = Models.create(lm.config(), "random init", seed)) {
+    try (LoadedModel random = Models.create(lm.config(), "random init", seed);
+        LoadedModel first = stage1 == null ? null : Models.load(stage1)) {
       Flava untrained = random.as(Flava.class);
       untrained.train(false);
+      Flava pretrained = first == null ? null : first.as(Flava.class);
+      if (pretrained != null) pretrained.train(false);
       for (Probe p : probes) {
         ProbeMetrics mine = probe(trained, inputs, p);
         ProbeMetrics base = probe(untrained, inputs, p);
+        double before = pretrained == null ? Double.NaN : probe(pretrained, inputs, p).testAccuracy();
+        if (pretrained != null) measures.put(p.name() + ", pretrained (stage-1) encoder", before);
         double majority = ContrastiveQuickstart.majority(mine.confusion());
         String what = p.name() + " (" + p.classes().size() + " classes, " + p.test().size() + " held-out val scenes)";
         figures.add(new Figure(what, mine.testAccuracy(), "the same probe on the randomly initialised encoder",
             base.testAccuracy()));
         figures.add(new Figure(what + " against the majority class", mine.testAccuracy(), "majority class", majority));
-        log.accept(String.format(Locale.ROOT, "  %s: %s (random encoder %s, majority %s)", p.name(), pct(mine.testAccuracy()),
+        String stage = pretrained == null ? "not found" : pct(before);
+        log.accept(String.format(Locale.ROOT, "  %s: %s (pretrained only %s, random encoder %s, majority %s)", p.name(),
+            pct(mine.testAccuracy()), stage, pct(base.testAccuracy()), pct(majority)));
+        rows.add(List.of(p.name(), p.baselineNote(), p.train().size() + " / " + p.test().size(), pct(mine.testAccuracy()), stage,
             pct(base.testAccuracy()), pct(majority)));
-        rows.add(List.of(p.name(), p.baselineNote(), p.train().size() + " / " + p.test().size(), pct(mine.testAccuracy()),
-            pct(base.testAccuracy()), pct(majority)));
-        notes.add(String.format(Locale.ROOT, "%s: trained %s, random encoder %s, majority %s", p.name(),
-            pct(mine.testAccuracy()), pct(base.testAccuracy()), pct(majority)));
+        notes.add(String.format(Locale.ROOT, "%s: fine-tuned checkpoint %s, pretrained (stage 1) %s, random encoder %s, majority %s",
+            p.name(), pct(mine.testAccuracy()), stage, pct(base.testAccuracy()), pct(majority)));
       }
     }
     html.section("unimodal: linear probes of the frozen encoders").paragraph("Multinomial logistic regression (the CLIP "
         + "paper's linear probe, L2 strength chosen on a held-out fifth of the training scenes) on each encoder's [CLS] after "
-        + "its final LayerNorm, fitted on training-split scenes and scored on fresh val-split scenes. Baselines: the same "
-        + "probe on the same architecture at random weights, and the most frequent class.")
-        .table("linear probes", List.of("probe", "features", "train / test", "trained", "random encoder", "majority class"), rows);
+        + "its final LayerNorm, fitted on training-split scenes and scored on fresh val-split scenes, for the evaluated "
+        + "(fine-tuned) checkpoint and, beside it, the stage-1 model it was fine-tuned from. Baselines: the same probe on the "
+        + "same architecture at random weights, and the most frequent class.")
+        .table("linear probes", List.of("probe", "features", "train / test", "fine-tuned (evaluated)", "pretrained only",
+            "random encoder", "majority class"), rows);
   }
 
   /** The first {@code n} two-object scenes of {@code split} whose objects differ in shape. */
