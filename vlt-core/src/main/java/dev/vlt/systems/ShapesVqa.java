@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The VQA evaluation of the single-stream quickstarts (VLC, BEiT-3): every question of the first scenes of val (fresh
+ * The VQA evaluation of the quickstarts that answer with a classifier (VLC, BEiT-3, FLAVA): every question of the first scenes of val (fresh
  * scenes of the colour×shape combinations training shows) and test (held-out combinations), accuracy per question type
  * against the majority training answer and the question-only prior (METER's baselines), as figures, notes and a report
  * section.

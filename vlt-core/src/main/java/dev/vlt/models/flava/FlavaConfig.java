@@ -46,7 +46,9 @@ public record FlavaConfig(int imageSize, int patchSize, int numChannels, Encoder
     if (codebook instanceof CodebookConfig d && d.vocabSize() != imageVocabSize) {
       throw error("codebook.vocab_size", d.vocabSize() + " differs from image_vocab_size " + imageVocabSize);
     }
-    if (maskTokenId < 0 || maskTokenId >= vocabSize) throw error("mask_token_id", maskTokenId + " is not an id below vocab_size " + vocabSize);
+    if (maskTokenId < 0 || maskTokenId >= vocabSize) {
+      throw error("mask_token_id", maskTokenId + " is not an id below vocab_size " + vocabSize);
+    }
     if (maskTokenId == padId) throw error("mask_token_id", "must differ from the padding id " + padId);
     answers = List.copyOf(answers);
     if (!answers.isEmpty()) MeterConfig.checkAnswers(answers);
@@ -129,14 +131,18 @@ public record FlavaConfig(int imageSize, int patchSize, int numChannels, Encoder
   public List<String> summary() {
     return List.of(
         String.format(Locale.ROOT, "FLAVA, hidden %d, projections %d, image vocabulary %d%s%s", hidden(), projSize, imageVocabSize,
-            codebook instanceof CodebookConfig d ? " (DALL-E-style codebook, " + d.groupCount() + " groups, n_hid " + d.hidden() + ")"
-                : codebook instanceof KMeansCodebook ? " (k-means codebook of " + patchSize + "-px patches)" : "", answers.isEmpty() ? "" : ", VQA head over " + answers.size() + " answers"),
+            codebookSummary(), answers.isEmpty() ? "" : ", VQA head over " + answers.size() + " answers"),
         String.format(Locale.ROOT, "image: ViT %dx%d px, patch %d, %d layers, %d heads, MLP %d, mask token", imageSize, imageSize,
             patchSize, image.layers(), image.heads(), image.intermediate()),
         String.format(Locale.ROOT, "text: BERT embeddings, vocab %d, %d positions, %d layers, %d heads, MLP %d", vocabSize,
             maxPositions, text.layers(), text.heads(), text.intermediate()),
         String.format(Locale.ROOT, "multimodal: %d layers over [cls, image, text], %d heads, MLP %d", multimodal.layers(),
             multimodal.heads(), multimodal.intermediate()));
+  }
+
+  private String codebookSummary() {
+    if (codebook instanceof CodebookConfig d) return " (DALL-E-style codebook, " + d.groupCount() + " groups, n_hid " + d.hidden() + ")";
+    return codebook instanceof KMeansCodebook ? " (k-means codebook of " + patchSize + "-px patches)" : "";
   }
 
   public static FlavaConfig fromJson(JsonNode modelCfg) {
