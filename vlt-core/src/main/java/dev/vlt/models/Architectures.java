@@ -11,6 +11,8 @@ import dev.vlt.models.beit3.Beit3;
 import dev.vlt.models.beit3.Beit3Config;
 import dev.vlt.models.coca.Coca;
 import dev.vlt.models.coca.CocaConfig;
+import dev.vlt.models.flava.Flava;
+import dev.vlt.models.flava.FlavaConfig;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.meter.MeterConfig;
 import dev.vlt.models.grounding.TransVg;
@@ -102,6 +104,13 @@ public final class Architectures {
           + "images, texts and pairs, then fine-tuned to embed (ITC) and answer (VQA) with one checkpoint",
       Beit3.class, Beit3Config::fromJson, List.of("beit3", "beit3-multitask"));
 
+  public static final Architecture FLAVA = new Architecture(FlavaConfig.ARCH, "FLAVA",
+      "Singh et al. 2022: an image encoder, a text encoder and a multimodal encoder over both (torchmultimodal's "
+          + "FLAVAForPreTraining), pretrained by MIM, MLM, masked multimodal modeling, ITM and a global contrastive loss, "
+          + "then fine-tuned on ITC + ITM + VQA so one checkpoint embeds, matches and answers; masked-image targets from a "
+          + "k-means codebook of patch pixels in place of DALL-E's dVAE",
+      Flava.class, FlavaConfig::fromJson, List.of("flava", "flava-multitask"));
+
   public static final Architecture OMNIVL = new Architecture("omnivl", "OmniVL",
       "Wang et al. 2022: one divided space-time ViT for images and videos with a text tower, trained by UniVLC",
       OmniVl.class, OmniVlConfig::fromJson, List.of("univlc", "contrastive"));
@@ -118,7 +127,7 @@ public final class Architectures {
       Mov.class, MovConfig::fromJson, List.of("mov", "mov-unfrozen"));
 
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
-      VLC, BEIT3, OMNIVL, INDIGO, MOV);
+      VLC, BEIT3, FLAVA, OMNIVL, INDIGO, MOV);
 
   private Architectures() {}
 

@@ -40,7 +40,7 @@ public final class Models {
       "pacl-shapes-small",
       "transvg-small", "transvg++-small", "simla-shapes-small",
       "loupe-shapes-small",
-      "mae-small", "mae-small-norm-pix", "vlc-shapes-small", "beit3-shapes-small",
+      "mae-small", "mae-small-norm-pix", "vlc-shapes-small", "beit3-shapes-small", "flava-shapes-small",
       "omnivl-shapes-small", "mov-shapes-small");
 
   private Models() {}

@@ -31,6 +31,14 @@ public record BlockMasking(int height, int width, double ratio, int minBlock) {
     return new BlockMasking(grid, grid, ratio, minBlock);
   }
 
+  /**
+   * BEiT's masking on a square grid of {@code grid}² patches, its smallest block (16 of BEiT's 196 patches) kept as the same
+   * share of the grid.
+   */
+  public static BlockMasking scaled(int grid, double ratio) {
+    return square(grid, ratio, Math.max(1, Math.round(16f * grid * grid / 196)));
+  }
+
   /** Masked patches per image: round(ratio · H·W). */
   public int count() {
     return (int) Math.round(ratio * height * width);

@@ -13,13 +13,22 @@ import dev.vlt.tensor.Ops;
 public final class FlavaLoss {
   private FlavaLoss() {}
 
-  /** Cross-entropy mean over the positions that have a target. */
+  /**
+   * Cross-entropy mean over the positions that have a target; 0 (with a gradient path) when none has, as when no matching
+   * pair of a small batch drew a masked token.
+   */
   public static NDArray masked(MaskedLogits m) {
+    if (m.labels().size() == 0) return m.logits().sum();
     return Ops.crossEntropy(m.logits(), m.labels());
   }
 
   /** ITM: logits [B, 2], labels [B] (1 = matching pair) → CE mean over all rows. */
   public static NDArray itm(NDArray logits, NDArray labels) {
+    return Ops.crossEntropy(logits, labels);
+  }
+
+  /** VQA as answer classification (FLAVA's fine-tuning on VQA): logits [R, answers], labels [R] → CE mean. */
+  public static NDArray vqa(NDArray logits, NDArray labels) {
     return Ops.crossEntropy(logits, labels);
   }
 

@@ -81,6 +81,13 @@ final class ContrastiveQuickstart implements QuickstartSystem {
   static Evaluation suite(Path modelDir, Path out, long seed, Consumer<String> log, String title, List<String> sets,
       List<String> trainedOn)
       throws IOException {
+    return suite(modelDir, out, seed, log, title, sets, trainedOn, false);
+  }
+
+  /** As {@link #suite(Path, Path, long, Consumer, String, List, List)}, with text→image R@5 beside R@1 when {@code recallAt5}. */
+  static Evaluation suite(Path modelDir, Path out, long seed, Consumer<String> log, String title, List<String> sets,
+      List<String> trainedOn, boolean recallAt5)
+      throws IOException {
     List<String> missing = new ArrayList<>();
     try (Embedder e = Embedder.open(modelDir.toString(), null)) {
       ShapesWorldConfig shapes = ShapesWorldConfig.defaults().withSeed(seed + 1000).withImageSize(e.imageSize());
@@ -95,6 +102,10 @@ final class ContrastiveQuickstart implements QuickstartSystem {
         } else if (r.getValue() instanceof RetrievalMetrics m && trainedOn.contains(set)) {
           figures.add(new Figure(set + " text→image R@1 (" + m.images() + " held-out " + (set.equals("shapes") ? "scenes" : "images") + ")",
               m.textToImage().get("R@1"), "chance", 1.0 / m.images()));
+          if (recallAt5) {
+            figures.add(new Figure(set + " text→image R@5 (" + m.images() + " held-out scenes)", m.textToImage().get("R@5"),
+                "chance", Math.min(1.0, 5.0 / m.images())));
+          }
         } else if (r.getValue() instanceof ProbeMetrics p) {
           figures.add(new Figure(set + " linear probe top-1 (" + p.classes() + " classes)", p.testAccuracy(), "majority class",
               majority(p.confusion())));

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The VQA evaluation of the ShapesWorld quickstarts (METER, VLC, BEiT-3): every question of the first scenes of val
+ * The VQA evaluation of the ShapesWorld quickstarts (METER, VLC, BEiT-3, FLAVA): every question of the first scenes of val
  * (fresh scenes of the colour×shape combinations training shows) and test (held-out combinations), accuracy per question
  * type against two blind baselines: the majority training answer (overall and per type) and the question-only prior
  * (each exact question's most frequent training answer: what a model that never looks at the image reaches). Adds

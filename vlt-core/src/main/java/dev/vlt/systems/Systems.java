@@ -21,6 +21,7 @@ public final class Systems {
       new MaeQuickstart(),
       new VlcQuickstart(),
       new Beit3Quickstart(),
+      new FlavaQuickstart(),
       new GroundingQuickstart("transvg", "transvg-small",
           "TransVG (ViT + BERT + a 2-layer fusion transformer with a [REG] token, the box centre around a reference point [REG] "
               + "picks among the patches, from scratch) trained to regress the referred box on ShapesWorld and emoji scenes; Acc@0.5 "

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vlt.data.Batch;
 import dev.vlt.models.beit3.Beit3;
 import dev.vlt.nn.BlockMasking;
@@ -62,12 +61,6 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
   public record MaskedText(NDArray ids, NDArray rows, NDArray labels) {}
 
   /**
-   * A block-wise image mask [B, L] (1 = masked) and the flat positions (b·L + l) of its masked patches [M], with the visual
-   * tokens there [M].
-   */
-  public record MaskedImage(NDArray mask, NDArray rows, NDArray labels) {}
-
-  /**
    * images [B, 3, S, S]; caption and captionAtts [B, T]; the masked copies each switched-on term needs (null otherwise);
    * {@code questions} the VQA rows of {@link PairInputs} (null when vqa is off).
    */
@@ -121,9 +114,7 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
     this.tokenizer = tokenizer;
     this.seed = seed;
     this.writer = writer;
-    int grid = model.config().grid();
-    // BEiT's smallest block is 16 of 196 patches; the same share of a smaller grid
-    blocks = BlockMasking.square(grid, IMAGE_MASK_RATIO, Math.max(1, Math.round(16f * grid * grid / 196)));
+    blocks = BlockMasking.scaled(model.config().grid(), IMAGE_MASK_RATIO);
   }
 
   private boolean on(String term) {
@@ -150,10 +141,10 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
       }
     }
     return new Inputs(batch.images(), captionIds, atts,
-        on("mim") ? maskImage(batch, manager, tokens, SplitMix.mix(pass, 1)) : null,
+        on("mim") ? MaskedImage.draw(batch, manager, blocks, tokens, SplitMix.mix(pass, 1)) : null,
         on("mlm") ? maskText(batch, caption, manager, TEXT_MASK_RATIO, SplitMix.mix(pass, 2)) : null,
         on("pair_mlm") ? maskText(batch, caption, manager, PAIR_TEXT_MASK_RATIO, SplitMix.mix(pass, 3)) : null,
-        on("pair_mim") ? maskImage(batch, manager, tokens, SplitMix.mix(pass, 4)) : null,
+        on("pair_mim") ? MaskedImage.draw(batch, manager, blocks, tokens, SplitMix.mix(pass, 4)) : null,
         on("vqa") ? PairInputs.collate(batch, manager, tokenizer, seed, model.config().maskTokenId(), model.config().answers(),
             QUESTIONS_PER_SCENE) : null);
   }
@@ -171,24 +162,6 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
     TokenMasking.atLeastOne(caption, masked, model.config().maskTokenId(), rows, labels);
     return new MaskedText(manager.create(masked), manager.create(rows.stream().mapToLong(Long::longValue).toArray()),
         manager.create(labels.stream().mapToLong(Long::longValue).toArray()));
-  }
-
-  private MaskedImage maskImage(Batch batch, NDManager manager, NDArray tokens, long salt) {
-    int b = batch.size();
-    int l = blocks.height() * blocks.width();
-    float[] mask = new float[b * l];
-    long[] rows = new long[b * blocks.count()];
-    int k = 0;
-    for (int i = 0; i < b; i++) {
-      boolean[] m = blocks.draw(new SplittableRandom(SplitMix.mix(salt, batch.samples().get(i).id().hashCode())));
-      for (int j = 0; j < l; j++) {
-        if (!m[j]) continue;
-        mask[i * l + j] = 1;
-        rows[k++] = (long) i * l + j;
-      }
-    }
-    NDArray r = manager.create(rows);
-    return new MaskedImage(manager.create(mask, new Shape(b, l)), r, tokens.reshape(-1).get(new NDIndex("{}", r)));
   }
 
   @Override

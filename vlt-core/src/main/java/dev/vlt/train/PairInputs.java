@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The inputs of the pair objectives fusion models share (METER's and VLC's): the captions with BERT's masking for MLM, a
+ * The inputs of the pair objectives fusion models share (METER's, VLC's and FLAVA's): the captions with BERT's masking for MLM, a
  * random other image of the batch shown for half the pairs for ITM (no hard negatives), and every question of every
  * sample with its answer index for a VQA classifier. Draws depend on the seed and each sample's id only.
  *

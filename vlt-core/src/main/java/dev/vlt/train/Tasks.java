@@ -8,6 +8,7 @@ import dev.vlt.models.albef.AlbefRetrieval;
 import dev.vlt.models.albef.AlbefVqa;
 import dev.vlt.models.beit3.Beit3;
 import dev.vlt.models.coca.Coca;
+import dev.vlt.models.flava.Flava;
 import dev.vlt.models.meter.Meter;
 import dev.vlt.models.mae.Mae;
 import dev.vlt.models.simla.Simla;
@@ -75,6 +76,16 @@ public final class Tasks {
       new Entry("beit3-multitask", "BEiT-3 multi-task fine-tuning, so one checkpoint embeds and answers: ITC between the "
           + "image-only and text-only passes' projected [CLS] + VQA over the pair pass (2 questions per scene)",
           c -> new Beit3Task(c.model().as(Beit3.class), c.textTokenizer(), Beit3Task.MULTITASK, c.config().lossWeights(),
+              c.config().seed(), c.writer())),
+      new Entry("flava", "FLAVA pretraining, its five objectives at weight 1: MIM (the image encoder on 75/196 of the patches "
+          + "masked block-wise, targets the model's k-means visual tokens), MLM (15 %), masked multimodal modeling (both "
+          + "masked, the multimodal encoder, image and text heads on matching pairs), ITM (a random other image for half the "
+          + "pairs) and the global contrastive loss; --loss-weight mim|mlm|mmm_image|mmm_text|itm|itc|vqa=W",
+          c -> new FlavaTask(c.model().as(Flava.class), c.textTokenizer(), FlavaTask.PRETRAINING, c.config().lossWeights(),
+              c.config().seed(), c.writer())),
+      new Entry("flava-multitask", "FLAVA multi-task fine-tuning, so one checkpoint embeds, matches and answers: ITC + ITM over "
+          + "unmasked pairs + VQA on the multimodal [CLS] (2 questions per scene; needs a config with answers)",
+          c -> new FlavaTask(c.model().as(Flava.class), c.textTokenizer(), FlavaTask.MULTITASK, c.config().lossWeights(),
               c.config().seed(), c.writer())),
       new Entry("pacl", "PACL: patch-aligned contrastive loss; towers that come trained (--pretrained) stay frozen, as in the paper",
           c -> PaclTask.create(c, true)),

@@ -68,7 +68,7 @@ class Beit3TaskTest {
         double pair = in.pairText().rows().size() / (double) content;
         assertTrue(Math.abs(text - 0.15) < 0.04, "text alone: " + text + " of " + content + " tokens");
         assertTrue(Math.abs(pair - 0.5) < 0.05, "text in pairs: " + pair);
-        for (Beit3Task.MaskedImage image : List.of(in.image(), in.pairImage())) {
+        for (MaskedImage image : List.of(in.image(), in.pairImage())) {
           assertEquals(new Shape(128, 16), image.mask().getShape());
           NDArray perImage = image.mask().sum(new int[] {1});
           assertEquals(6f, perImage.min().getFloat(), "round(0.4 · 16) patches in every image");

@@ -3,35 +3,53 @@ package dev.vlt.models.flava;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import dev.vlt.models.ContrastiveModel;
+import dev.vlt.models.ImageTextMatching;
 import dev.vlt.models.ModelModule;
+import dev.vlt.models.ParameterBreakdown;
+import dev.vlt.models.QuestionAnswering;
+import dev.vlt.models.meter.Meter;
 import dev.vlt.nn.Linear;
+import dev.vlt.nn.PatchCodebook;
 import dev.vlt.tensor.Module;
+import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Parameter;
 import dev.vlt.tensor.Trace;
+import dev.vlt.tokenize.Tokenizer;
+import java.util.List;
 
 /**
  * FLAVA (Singh et al. 2022) laid out as torchmultimodal's {@code FLAVAForPreTraining}: {@code model} (the image, text and
  * multimodal encoders and their projections, {@code FLAVAModel}), {@code image_codebook} (the visual tokenizer, when the
- * config has one) and {@code loss} (the pretraining heads, {@link PretrainingHeads}). The encoders are used one at a time
- * (image or text alone, or both through the multimodal encoder); the objectives choose.
+ * config has one: DALL-E's dVAE encoder, or the k-means {@link PatchCodebook} a model trained here fits on its first
+ * batch, a buffer) and {@code loss} (the pretraining heads, {@link PretrainingHeads}). The encoders are used one at a time
+ * (image or text alone, or both through the multimodal encoder); the objectives choose. A config with {@code answers}
+ * adds {@code vqa_classifier} (METER's answer MLP, as FLAVA's classification head, over the multimodal encoder's pooled
+ * [CLS]), which torchmultimodal's pretraining model does not have.
  *
- * <p>As an image-text model it embeds each modality alone: {@code image_projection} / {@code text_projection} of the
- * class token after each encoder's final LayerNorm, with the contrastive temperature.
+ * <p>One checkpoint serves every use: it embeds each modality alone ({@code image_projection} / {@code text_projection}
+ * of the class token after each encoder's final LayerNorm, with the contrastive temperature), scores a pair through the
+ * multimodal encoder and the ITM head, and answers through the VQA head when it has one.
  */
-public final class Flava extends Module implements ModelModule, ContrastiveModel {
+public final class Flava extends Module implements ModelModule, ContrastiveModel, ImageTextMatching, QuestionAnswering,
+    ParameterBreakdown {
   /** The label of positions without a target (torchmultimodal's ignore_index). */
   public static final long IGNORE = -1;
 
   private final FlavaConfig cfg;
   private final Model model;
-  private final DalleCodebook codebook;
+  private final DalleCodebook dalle;
+  private final PatchCodebook kmeans;
   private final PretrainingHeads heads;
+  private final Meter.VqaClassifier vqa;
 
   public Flava(FlavaConfig cfg) {
     this.cfg = cfg;
     model = child("model", new Model(cfg));
-    codebook = cfg.codebook() == null ? null : child("image_codebook", new DalleCodebook(cfg.codebook()));
+    dalle = cfg.codebook() instanceof FlavaConfig.CodebookConfig d ? child("image_codebook", new DalleCodebook(d)) : null;
+    kmeans = cfg.codebook() instanceof FlavaConfig.KMeansCodebook
+        ? child("image_codebook", new PatchCodebook(cfg.imageVocabSize(), cfg.patchSize(), cfg.numChannels())) : null;
     heads = child("loss", new PretrainingHeads(cfg));
+    vqa = cfg.answersQuestions() ? child("vqa_classifier", new Meter.VqaClassifier(cfg.hidden(), cfg.answers().size())) : null;
   }
 
   /** {@code FLAVAModel}'s parameters: the three encoders and four projections. */
@@ -84,9 +102,9 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
     return model.textProjection.forward(text.lastHiddenState().get(new NDIndex(":, 0")));
   }
 
-  /** True when the model carries its own visual tokenizer ({@code image_codebook}). */
+  /** True when the model carries DALL-E's encoder as its visual tokenizer ({@code image_codebook}). */
   public boolean hasCodebook() {
-    return codebook != null;
+    return dalle != null;
   }
 
   /** images [B, C, S, S] in the codebook's pixel range → its logits [B, image vocab, g, g]. */
@@ -100,8 +118,21 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
   }
 
   private DalleCodebook requireCodebook() {
-    if (codebook == null) throw new IllegalStateException("this FLAVA config has no codebook (image_codebook)");
-    return codebook;
+    if (dalle == null) throw new IllegalStateException("this FLAVA config has no DALL-E codebook (image_codebook)");
+    return dalle;
+  }
+
+  /**
+   * The k-means visual tokenizer ({@code "codebook": {"type": "kmeans"}}): its {@code tokens} of normalised images [B, C, S, S]
+   * are the masked-image targets [B, N], one per patch. One line when the config has another codebook or none.
+   */
+  public PatchCodebook patchCodebook() {
+    if (kmeans == null) {
+      throw new IllegalArgumentException("this FLAVA has no k-means codebook to train masked image modeling against (model_cfg."
+          + "codebook is " + (dalle != null ? "DALL-E's dVAE encoder, kept for parity with torchmultimodal" : "absent")
+          + "); give it \"codebook\": {\"type\": \"kmeans\"}");
+    }
+    return kmeans;
   }
 
   /** MLM: the text head on the masked text's tokens that have a label. labels [B, L], {@link #IGNORE} elsewhere. */
@@ -131,6 +162,54 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
   /** Matching logits [B, 2] from the multimodal class token (index 1: the image and text belong together). */
   public NDArray itm(FlavaOutput multimodal) {
     return heads.itm(multimodal.lastHiddenState().get(new NDIndex(":, 0")));
+  }
+
+  /** Answer logits [B, answers] from the multimodal output (its pooled [CLS], {@code pooler_output}). */
+  public NDArray vqaLogits(FlavaOutput multimodal) {
+    return requireVqa().forward(multimodal.poolerOutput());
+  }
+
+  private Meter.VqaClassifier requireVqa() {
+    if (vqa == null) {
+      throw new IllegalArgumentException("this FLAVA has no VQA head (its model_cfg lists no answers); a model trained by "
+          + "--task flava-multitask from a config with answers has one");
+    }
+    return vqa;
+  }
+
+  /** True when the model has a VQA head. */
+  public boolean answersQuestions() {
+    return vqa != null;
+  }
+
+  /** Both images and texts through their encoders and the multimodal encoder, every patch and token visible. */
+  private FlavaOutput pair(NDArray images, NDArray ids) {
+    return multimodal(image(images, null), text(trimPadding(ids)));
+  }
+
+  /**
+   * ids [B, L] without the columns that pad every row: the multimodal encoder attends to padding (torchmultimodal passes
+   * it no mask), so a pair must score the same however far its batch was padded.
+   */
+  private NDArray trimPadding(NDArray ids) {
+    long longest = ids.neq(cfg.padId()).sum(new int[] {1}).max().getLong();
+    return longest >= ids.getShape().get(1) ? ids : ids.get(new NDIndex(":, :{}", Math.max(1, longest)));
+  }
+
+  /** P(match) [B] from the ITM head over the multimodal encoding of each row's image and text (atts unused: padding is in ids). */
+  @Override
+  public NDArray matchProbability(NDArray images, NDArray ids, NDArray atts) {
+    try (NoGrad ignored = NoGrad.open()) {
+      return itm(pair(images, ids)).softmax(1).get(new NDIndex(":, 1"));
+    }
+  }
+
+  @Override
+  public List<Answer> answer(NDArray images, NDArray ids, NDArray atts, Tokenizer tokenizer) {
+    Meter.VqaClassifier head = requireVqa();                                        // before any forward pass
+    try (NoGrad ignored = NoGrad.open()) {
+      return QuestionAnswering.best(head.forward(pair(images, ids).poolerOutput()), cfg.answers());
+    }
   }
 
   private static NDArray last(NDArray x, long n) {
@@ -171,6 +250,20 @@ public final class Flava extends Module implements ModelModule, ContrastiveModel
   @Override
   public Parameter logitScale() {
     return heads.logitScale();
+  }
+
+  /** The three encoders each with its projections, the pretraining heads with the temperature, VQA, DALL-E's codebook. */
+  @Override
+  public List<Part> parameterBreakdown() {
+    long[] n = new long[6];
+    namedParameters().forEach((k, p) -> {
+      int part = k.startsWith("model.image_") ? 0 : k.startsWith("model.text_") ? 1 : k.startsWith("model.mm_encoder.") ? 2
+          : k.startsWith("loss.") ? 3 : k.startsWith("vqa_classifier.") ? 4 : 5;
+      n[part] += p.numel();
+    });
+    return List.of(new Part("image encoder and projections", n[0]), new Part("text encoder and projections", n[1]),
+        new Part("multimodal encoder", n[2]), new Part("pretraining heads and temperature", n[3]), new Part("VQA head", n[4]),
+        new Part("DALL-E codebook", n[5])).stream().filter(p -> p.count() > 0).toList();   // the parts this config has
   }
 
   @Override

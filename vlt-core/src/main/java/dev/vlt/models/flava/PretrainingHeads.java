@@ -13,7 +13,7 @@ import dev.vlt.tensor.Parameter;
  * heads: masked-prediction heads for MLM ({@code mlm_loss.cls}), MIM ({@code mim_loss.cls}) and the two halves of masked
  * multimodal modeling ({@code mmm_loss.mlm.cls}, {@code mmm_loss.mim.cls}), the matching head ({@code itm_loss.pooler.dense}
  * and {@code itm_loss.cls.seq_relationship}) and the contrastive temperature ({@code contrastive_loss.logit_scale}). The
- * losses themselves are in {@code objectives.FlavaLosses}.
+ * losses themselves are in {@code objectives.FlavaLoss}.
  */
 public final class PretrainingHeads extends Module {
   final MaskedPredictionHead mlm;
