@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * {@code vlt quickstart --system internvideo}: InternVideo's three stages on ShapesWorld clips of one object that moves,
  * grows or shrinks, captioned "a green triangle moves to the right". First the masked-video backbone (VideoMAE, 75 % of
  * the tubes masked) on the clips alone; then the video-language backbone (an OmniVL dual encoder with CoCa's caption
- * decoder) on clip-caption pairs by contrastive + captioning loss; then the cross-model attention with both frozen
- * (each stage a {@link Stage}, reused when finished with the same settings). Evaluated on held-out clips (the test split:
+ * decoder) on clip-caption pairs by contrastive + captioning loss (each a {@link Stage}, reused when finished with the
+ * same settings); then the cross-model attention with both frozen, by UniVLC on those pairs mixed with the same world's
+ * clips labelled by their motion (OmniVL's quickstart data) plus each clip's reverse as a hard negative for its own text. Evaluated on held-out clips (the test split:
  * colour×shape combinations no training clip shows) for the fused model, the video-language backbone alone and the
  * masked-video backbone alone: zero-shot over the six motions and text→video R@1, and a linear probe of each one's
  * frozen features (the masked-video backbone has no text side: its zero-shot goes through the cross-model attention with
@@ -42,6 +43,10 @@ final class InternVideoQuickstart implements QuickstartSystem {
   static final long MVM_STEPS = 300;
   static final long VL_STEPS = 500;
   static final long FUSION_STEPS = 300;
+  /** The fusion stage's data, as OmniVL's quickstart: clip-caption pairs mixed with the same world's clips labelled by motion. */
+  static final String FUSION_DATA = ShapesClipSource.NAME + "+" + ShapesClipSource.MOTIONS;
+  /** The fusion stage's weight of each clip's reverse as a hard negative for its own text (UniVLC's time_order term). */
+  static final double TIME_ORDER = 1.0;
   static final int BATCH = 32;
   static final int CLIPS = 600;
   static final int PROBE_CLIPS = 600;
@@ -76,12 +81,17 @@ final class InternVideoQuickstart implements QuickstartSystem {
   @Override
   public TrainConfig prepare(Path out, long seed, Long steps, String data, Consumer<String> log) throws IOException {
     if (data != null) throw new IllegalArgumentException("--data: the internvideo quickstart trains only on its ShapesWorld clips");
+    long t0 = System.nanoTime();
     Path mvm = Stage.trained(out.resolve("mvm").resolve("train"), settings(seed, "internvideo-mvm", MVM_STEPS, 1.5e-3, null),
         "0/2 the masked-video backbone (VideoMAE, " + MVM_STEPS + " steps of " + BATCH + " clips)", log);
+    long t1 = System.nanoTime();
     Path vl = Stage.trained(out.resolve("vl").resolve("train"), settings(seed, "internvideo-vl", VL_STEPS, 1e-3, mvm),
         "0/2 the video-language backbone (contrastive + captioning, " + VL_STEPS + " steps of " + BATCH + " clip-caption pairs)", log);
+    log.accept(String.format(Locale.ROOT, "  stages: masked-video %.1f min, video-language %.1f min", (t1 - t0) / 60e9,
+        (System.nanoTime() - t1) / 60e9));
     ObjectNode fusion = settings(seed, "internvideo", steps != null ? steps : FUSION_STEPS, 1e-3, vl)
-        .put("tokenizer", vl.toAbsolutePath().toString());
+        .put("tokenizer", vl.toAbsolutePath().toString()).put("data", FUSION_DATA);
+    fusion.putObject("loss_weights").put("time_order", TIME_ORDER);
     return TrainConfig.fromJson(fusion);
   }
 

@@ -28,8 +28,11 @@ import java.util.SplittableRandom;
  * InternVideo's three stages as tasks, each training one part with the rest frozen ({@link InternVideo#trainOnly}):
  * {@code internvideo-mvm} the masked-video backbone (VideoMAE's pixel loss on tube-masked clips; captions ignored),
  * {@code internvideo-vl} the video-language backbone and its caption decoder (CoCa's contrastive + captioning loss over
- * clip-caption pairs), {@code internvideo} the cross-model attention (CLIP's contrastive loss on the fused video
- * embedding against the frozen text tower: {@link ContrastiveTask}, which embeds clips through the fused model).
+ * clip-caption pairs), {@code internvideo} the cross-model attention: contrastive on the fused video embedding against
+ * the frozen text tower, as {@link UniVlcTask} computes it (clips sharing a caption, or a label when the data mixes in
+ * labelled clips, are positives of each other; with one caption per clip and no labels it is CLIP's loss), and with
+ * {@code --loss-weight time_order=W} each clip's reverse as a hard negative for its own text. That term could not move
+ * OmniVL's order-blind encoder; over a frozen masked-video backbone that sees frame order it has something to use.
  */
 final class InternVideoTasks {
   private InternVideoTasks() {}
@@ -50,7 +53,7 @@ final class InternVideoTasks {
   static Task<?, ?> crossModel(Tasks.Context c) {
     InternVideo m = model(c, "internvideo");
     m.trainOnly(Trainable.CROSS_MODEL);
-    return new ContrastiveTask(m, ContrastiveTask.Objective.CONTRASTIVE, 0, c.manager(), c.writer());
+    return new UniVlcTask(m, c.writer(), c.config().lossWeights());
   }
 
   private static InternVideo model(Tasks.Context c, String task) {
