@@ -106,7 +106,19 @@ final class InternVideoQuickstart implements QuickstartSystem {
   }
 
   /** One embedding path's figures. */
-  record Scores(double zeroShot, double zeroShotShuffled, double r1, double r1Shuffled) {}
+  record Scores(double zeroShot, double zeroShotShuffled, double r1, double r1Shuffled, double spread) {}
+
+  /**
+   * The mean cosine between two different held-out clips' embeddings (normalised rows): near 1 when a path embeds every
+   * clip alike, whatever it shows.
+   */
+  static double meanPairCosine(float[][] x) {
+    double[] sum = new double[x[0].length];
+    for (float[] row : x) for (int d = 0; d < row.length; d++) sum[d] += row[d];
+    double all = 0;
+    for (double v : sum) all += v * v;                                            // Σ_ij ⟨x_i, x_j⟩, the diagonal n·1
+    return (all - x.length) / ((double) x.length * (x.length - 1));
+  }
 
   /** A linear probe's test top-1 on the held-out clips in order and shuffled (fitted on training clips in order). */
   record Probe(double ordered, double shuffled) {}
@@ -133,7 +145,7 @@ final class InternVideoQuickstart implements QuickstartSystem {
         if (path != VideoPath.MASKED_VIDEO_POOLED) {
           scores.put(path, new Scores(MotionClips.accuracy(ordered, classifier, test.labels(), path == VideoPath.FUSED ? confusion : null),
               MotionClips.accuracy(shuffled, classifier, test.labels(), null), MotionClips.recall(texts, ordered, captions)[0],
-              MotionClips.recall(texts, shuffled, captions)[0]));
+              MotionClips.recall(texts, shuffled, captions)[0], meanPairCosine(ordered)));
         }
         if (path != VideoPath.MASKED_VIDEO_VIA_FUSION) {
           float[][] fit = inputs.embedVideos(model.view(path), train.ordered());
@@ -166,16 +178,18 @@ final class InternVideoQuickstart implements QuickstartSystem {
     List<List<String>> rows = new ArrayList<>();
     Map<String, Double> measures = new LinkedHashMap<>();
     scores.forEach((path, s) -> {
-      rows.add(List.of(NAMES.get(path), pct(s.zeroShot()), pct(s.zeroShotShuffled()), pct(s.r1()), pct(s.r1Shuffled())));
+      rows.add(List.of(NAMES.get(path), pct(s.zeroShot()), pct(s.zeroShotShuffled()), pct(s.r1()), pct(s.r1Shuffled()),
+          String.format(Locale.ROOT, "%.3f", s.spread())));
       String k = path.name().toLowerCase(Locale.ROOT);
       measures.put(k + " zero-shot in order", s.zeroShot());
       measures.put(k + " zero-shot shuffled", s.zeroShotShuffled());
       measures.put(k + " text→video R@1 in order", s.r1());
       measures.put(k + " text→video R@1 shuffled", s.r1Shuffled());
+      measures.put(k + " mean cosine between two clips", s.spread());
     });
-    rows.add(List.of("chance", pct(chance), pct(chance), pct(retrievalChance), pct(retrievalChance)));
+    rows.add(List.of("chance", pct(chance), pct(chance), pct(retrievalChance), pct(retrievalChance), ""));
     html.table("six-way zero-shot and text→video R@1", List.of("model", "zero-shot, in order", "zero-shot, shuffled",
-        "R@1, in order", "R@1, shuffled"), rows);
+        "R@1, in order", "R@1, shuffled", "mean cosine between two clips (in order)"), rows);
     List<List<String>> conf = new ArrayList<>();
     List<String> verbs = MotionClips.verbs();
     for (int a = 0; a < verbs.size(); a++) {
@@ -210,6 +224,8 @@ final class InternVideoQuickstart implements QuickstartSystem {
     log.accept(String.format(Locale.ROOT, "  text→video R@1: fused %.3f / %.3f, video-language alone %.3f / %.3f, masked-video "
         + "via fusion %.3f / %.3f (chance %.3f)", fused.r1(), fused.r1Shuffled(), vl.r1(), vl.r1Shuffled(), mvm.r1(),
         mvm.r1Shuffled(), retrievalChance));
+    log.accept(String.format(Locale.ROOT, "  mean cosine between two held-out clips' embeddings: fused %.3f, video-language alone %.3f, "
+        + "masked-video via fusion %.3f", fused.spread(), vl.spread(), mvm.spread()));
     log.accept(String.format(Locale.ROOT, "  linear probes, in order / shuffled: fused %.3f / %.3f, video-language %.3f / %.3f, "
         + "masked-video %.3f / %.3f", probes.get(VideoPath.FUSED).ordered(), probes.get(VideoPath.FUSED).shuffled(),
         probes.get(VideoPath.VIDEO_LANGUAGE).ordered(), probes.get(VideoPath.VIDEO_LANGUAGE).shuffled(), mvmProbe.ordered(),
