@@ -21,6 +21,8 @@ import dev.vlt.models.grounding.TransVgPlus;
 import dev.vlt.models.grounding.TransVgPlusConfig;
 import dev.vlt.models.indigo.Indigo;
 import dev.vlt.models.indigo.IndigoConfig;
+import dev.vlt.models.internvideo.InternVideo;
+import dev.vlt.models.internvideo.InternVideoConfig;
 import dev.vlt.models.loupe.Loupe;
 import dev.vlt.models.loupe.LoupeConfig;
 import dev.vlt.models.mae.Mae;
@@ -126,8 +128,13 @@ public final class Architectures {
           + "(base classes in training, any at test time)",
       Mov.class, MovConfig::fromJson, List.of("mov", "mov-unfrozen"));
 
+  public static final Architecture INTERNVIDEO = new Architecture(InternVideoConfig.ARCH, "InternVideo",
+      "Wang et al. 2022: a masked-video-modeling backbone (VideoMAE) and a video-language backbone (video-text contrastive "
+          + "with a caption decoder), trained apart, then fused by cross-model attention trained with both frozen",
+      InternVideo.class, InternVideoConfig::fromJson, List.of("internvideo", "internvideo-mvm", "internvideo-vl"));
+
   private static final List<Architecture> ALL = List.of(CLIP, MSCLIP, COCA, ALBEF, ALBEF_VQA, METER, PACL, TRANSVG, TRANSVG_PLUS, SIMLA, LOUPE, MAE,
-      VLC, BEIT3, FLAVA, OMNIVL, INDIGO, MOV);
+      VLC, BEIT3, FLAVA, OMNIVL, INDIGO, MOV, INTERNVIDEO);
 
   private Architectures() {}
 

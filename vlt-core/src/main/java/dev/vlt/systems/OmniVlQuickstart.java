@@ -48,8 +48,7 @@ final class OmniVlQuickstart implements QuickstartSystem {
   static final int BATCH = 32;
   static final int CLIPS = 600;
   static final int RETRIEVAL = 200;
-  static final List<Motion> MOTIONS = List.of(Motion.MOVE_LEFT, Motion.MOVE_RIGHT, Motion.MOVE_UP, Motion.MOVE_DOWN,
-      Motion.GROW, Motion.SHRINK);
+  static final List<Motion> MOTIONS = MotionClips.MOTIONS;
 
   @Override
   public String name() {
@@ -80,42 +79,28 @@ final class OmniVlQuickstart implements QuickstartSystem {
       ContrastiveModel contrastive = lm.require(Capability.IMAGE_TEXT_SIMILARITY);
       PreprocessConfig pre = lm.preprocess();
       ModelInputs inputs = new ModelInputs(new EvalTransform(pre), lm.tokenizer(), 32);
-      ShapesWorld world = new ShapesWorld(ShapesWorldConfig.defaults().withImageSize(pre.imageSize()).withObjects(1, 1));
 
-      List<ShapesClip> clips = new ArrayList<>();
-      for (long i = 0; clips.size() < CLIPS; i++) {
-        ShapesClip c = world.clip(Split.TEST, i);
-        if (MOTIONS.contains(c.motion())) clips.add(c);
-      }
-      int[] labels = clips.stream().mapToInt(c -> MOTIONS.indexOf(c.motion())).toArray();
-      List<Video> ordered = new ArrayList<>(), shuffled = new ArrayList<>();
-      List<Raster8> middle = new ArrayList<>();
-      SplittableRandom rng = new SplittableRandom(seed ^ 0x5F1E);
-      for (ShapesClip c : clips) {
-        Video v = ShapesClipSource.video(c, "shapes-clips:test:" + c.index());
-        ordered.add(v);
-        shuffled.add(new Video(v.source() + " (shuffled)", shuffle(v.frames(), rng)));
-        middle.add(v.frames().get(v.length() / 2));
-      }
+      MotionClips.Set held = MotionClips.of(Split.TEST, CLIPS, pre.imageSize(), seed);
+      List<ShapesClip> clips = held.clips();
+      int[] labels = held.labels();
+      List<Raster8> middle = held.ordered().stream().map(v -> v.frames().get(v.length() / 2)).toList();
       log.accept("  embedding " + clips.size() + " held-out clips, their frame-shuffled copies and their middle frames");
-      float[][] vOrdered = inputs.embedVideos(video, ordered);
-      float[][] vShuffled = inputs.embedVideos(video, shuffled);
+      float[][] vOrdered = inputs.embedVideos(video, held.ordered());
+      float[][] vShuffled = inputs.embedVideos(video, held.shuffled());
       float[][] vMiddle = inputs.embedImages(contrastive, middle);
-      List<float[][]> perMotion = new ArrayList<>();
-      for (Motion m : MOTIONS) perMotion.add(inputs.embedTexts(contrastive, ShapesWorld.motionPrompts(m)));
-      float[][] classifier = ZeroShot.classifier(perMotion);
+      float[][] classifier = MotionClips.classifier(inputs, contrastive);
       int[][] confusion = new int[MOTIONS.size()][MOTIONS.size()];
-      double accOrdered = accuracy(vOrdered, classifier, labels, confusion);
-      double accShuffled = accuracy(vShuffled, classifier, labels, null);
-      double accMiddle = accuracy(vMiddle, classifier, labels, null);
+      double accOrdered = MotionClips.accuracy(vOrdered, classifier, labels, confusion);
+      double accShuffled = MotionClips.accuracy(vShuffled, classifier, labels, null);
+      double accMiddle = MotionClips.accuracy(vMiddle, classifier, labels, null);
       double chance = 1.0 / MOTIONS.size();
 
       // video-text retrieval among the first RETRIEVAL clips: a hit is a clip whose first caption is the query's
-      List<String> captions = clips.subList(0, RETRIEVAL).stream().map(ShapesClip::caption).toList();
+      List<String> captions = held.captions(RETRIEVAL);
       float[][] texts = inputs.embedTexts(contrastive, captions);
-      double[] t2v = recall(texts, java.util.Arrays.copyOf(vOrdered, RETRIEVAL), captions);
-      double[] t2vShuffled = recall(texts, java.util.Arrays.copyOf(vShuffled, RETRIEVAL), captions);
-      double retrievalChance = sameCaptionChance(captions);
+      double[] t2v = MotionClips.recall(texts, vOrdered, captions);
+      double[] t2vShuffled = MotionClips.recall(texts, vShuffled, captions);
+      double retrievalChance = MotionClips.sameCaptionChance(captions);
 
       HtmlReport html = new HtmlReport("vlt quickstart --system omnivl: " + description());
       html.section("zero-shot: what happens in the clip").paragraph(clips.size() + " clips of the test split (held-out "
@@ -151,65 +136,6 @@ final class OmniVlQuickstart implements QuickstartSystem {
           new Figure("held-out clips: text→video R@1 (200 clips)", t2v[0], "frames shuffled", t2vShuffled[0]));
       return new Evaluation(figures, List.of(), report);
     }
-  }
-
-  /** The frames in a random order other than the given one. */
-  static List<Raster8> shuffle(List<Raster8> frames, SplittableRandom rng) {
-    int n = frames.size();
-    int[] p = new int[n];
-    boolean identity = true;
-    while (identity) {
-      for (int i = 0; i < n; i++) p[i] = i;
-      for (int i = n - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
-      }
-      for (int i = 0; i < n && identity; i++) identity = p[i] == i;
-    }
-    List<Raster8> out = new ArrayList<>(n);
-    for (int i : p) out.add(frames.get(i));
-    return out;
-  }
-
-  private static double accuracy(float[][] x, float[][] classifier, int[] labels, int[][] confusion) {
-    double[][] logits = ZeroShot.logits(x, classifier, 1.0);
-    int ok = 0;
-    for (int i = 0; i < x.length; i++) {
-      int best = 0;
-      for (int k = 1; k < logits[i].length; k++) if (logits[i][k] > logits[i][best]) best = k;
-      if (best == labels[i]) ok++;
-      if (confusion != null) confusion[labels[i]][best]++;
-    }
-    return (double) ok / x.length;
-  }
-
-  /** Text→video recall at 1 and 5, where any clip whose caption equals the query's counts as a hit. */
-  private static double[] recall(float[][] texts, float[][] videos, List<String> captions) {
-    double[][] s = ZeroShot.logits(texts, videos, 1.0);
-    int r1 = 0, r5 = 0;
-    for (int q = 0; q < texts.length; q++) {
-      Integer[] order = new Integer[videos.length];
-      for (int k = 0; k < order.length; k++) order[k] = k;
-      final int qq = q;
-      java.util.Arrays.sort(order, (a, b) -> Double.compare(s[qq][b], s[qq][a]));
-      for (int k = 0; k < 5; k++) {
-        if (captions.get(order[k]).equals(captions.get(q))) {
-          if (k == 0) r1++;
-          r5++;
-          break;
-        }
-      }
-    }
-    return new double[] {(double) r1 / texts.length, (double) r5 / texts.length};
-  }
-
-  /** R@1 of a random ranking: the mean share of clips that carry the query's caption. */
-  private static double sameCaptionChance(List<String> captions) {
-    Map<String, Integer> counts = new HashMap<>();
-    captions.forEach(c -> counts.merge(c, 1, Integer::sum));
-    return captions.stream().mapToDouble(c -> (double) counts.get(c) / captions.size()).average().orElse(0);
   }
 
   private static String f(double v) {

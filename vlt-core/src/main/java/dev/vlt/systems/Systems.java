@@ -45,7 +45,8 @@ public final class Systems {
 
       new OmniVlQuickstart(),
       new IndigoQuickstart(),
-      new MovQuickstart());
+      new MovQuickstart(),
+      new InternVideoQuickstart());
 
   private Systems() {}
 

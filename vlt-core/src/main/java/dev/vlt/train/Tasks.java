@@ -122,7 +122,16 @@ public final class Tasks {
           + "normalised box", GroundingTask::of),
       new Entry("loupe", "LOUPE: contrastive on the captions + the region head's cross-entropy towards each noun phrase's "
           + "candidate region of largest sampled Shapley interaction + the neural Shapley module's Gaussian likelihood of the "
-          + "sampled interactions (--loss-weight contrastive|region|shapley=W); boxes are never read", LoupeTask::of));
+          + "sampled interactions (--loss-weight contrastive|region|shapley=W); boxes are never read", LoupeTask::of),
+      new Entry("internvideo", "InternVideo's fusion stage: UniVLC's contrastive loss on the fused video embedding (the cross-model "
+          + "attention over both backbones) against the text tower, same caption or label = positive, --loss-weight "
+          + "time_order=W adds each clip reversed as a hard negative; both backbones and the text tower frozen, only the "
+          + "cross-model attention trains (start from trained backbones with --init-from)", InternVideoTasks::crossModel),
+      new Entry("internvideo-mvm", "InternVideo's masked-video stage: VideoMAE's pixel loss on tube-masked clips, only the "
+          + "masked-video backbone trains; captions are ignored", InternVideoTasks::maskedVideo),
+      new Entry("internvideo-vl", "InternVideo's video-language stage: video-text contrastive + captioning cross-entropy (CoCa's "
+          + "loss and --coca weights) over clip-caption pairs, only the video-language backbone and its caption decoder train",
+          InternVideoTasks::videoLanguage));
 
   private Tasks() {}
 

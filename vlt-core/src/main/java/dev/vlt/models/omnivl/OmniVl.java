@@ -65,6 +65,11 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
     return text.forward(ids, trace);
   }
 
+  /** ids [B, L] → the text tower's token states after ln_final [B, L, W] (a caption decoder reads them). */
+  public NDArray textTokens(NDArray ids, Trace trace) {
+    return text.forwardTokens(ids, trace);
+  }
+
   @Override
   public NDArray encodeVideo(NDArray clips, boolean normalize) {
     if (clips.getShape().dimension() != 5) {
