@@ -92,7 +92,7 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
   private final long seed;
   private final ModelWriter writer;
   private final BlockMasking blocks;
-  private final Map<String, Double> weights = new LinkedHashMap<>();
+  private final Map<String, Double> weights;
 
   /**
    * @param defaults every term's weight for this stage ({@link #PRETRAINING} or {@link #MULTITASK})
@@ -100,15 +100,7 @@ public final class Beit3Task implements Task<Beit3Task.Inputs, Beit3Task.Outputs
    */
   public Beit3Task(Beit3 model, Tokenizer tokenizer, Map<String, Double> defaults, Map<String, Double> lossWeights, long seed,
       ModelWriter writer) {
-    for (String k : lossWeights.keySet()) {
-      if (!TERMS.contains(k)) throw new IllegalArgumentException("--loss-weight " + k + ": BEiT-3's terms are " + TERMS);
-    }
-    for (String k : TERMS) {
-      double w = lossWeights.getOrDefault(k, defaults.get(k));
-      if (!(w >= 0)) throw new IllegalArgumentException("--loss-weight " + k + " must be ≥ 0, got " + w);
-      weights.put(k, w);
-    }
-    if (weights.values().stream().allMatch(w -> w == 0)) throw new IllegalArgumentException("--loss-weight: every BEiT-3 term is 0");
+    weights = LossWeights.resolve("BEiT-3", TERMS, defaults::get, lossWeights);
     PairInputs.checkMaskId(tokenizer, model.config().maskTokenId(), model.config().vocabSize(), "BEiT-3");
     this.model = model;
     this.tokenizer = tokenizer;

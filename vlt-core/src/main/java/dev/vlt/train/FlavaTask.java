@@ -97,7 +97,7 @@ public final class FlavaTask implements Task<FlavaTask.Inputs, FlavaTask.Outputs
   private final long seed;
   private final ModelWriter writer;
   private final BlockMasking blocks;
-  private final Map<String, Double> weights = new LinkedHashMap<>();
+  private final Map<String, Double> weights;
 
   /**
    * @param defaults every term's weight for this stage ({@link #PRETRAINING} or {@link #MULTITASK})
@@ -105,15 +105,7 @@ public final class FlavaTask implements Task<FlavaTask.Inputs, FlavaTask.Outputs
    */
   public FlavaTask(Flava model, Tokenizer tokenizer, Map<String, Double> defaults, Map<String, Double> lossWeights, long seed,
       ModelWriter writer) {
-    for (String k : lossWeights.keySet()) {
-      if (!TERMS.contains(k)) throw new IllegalArgumentException("--loss-weight " + k + ": FLAVA's terms are " + TERMS);
-    }
-    for (String k : TERMS) {
-      double w = lossWeights.getOrDefault(k, defaults.get(k));
-      if (!(w >= 0)) throw new IllegalArgumentException("--loss-weight " + k + " must be ≥ 0, got " + w);
-      weights.put(k, w);
-    }
-    if (weights.values().stream().allMatch(w -> w == 0)) throw new IllegalArgumentException("--loss-weight: every FLAVA term is 0");
+    weights = LossWeights.resolve("FLAVA", TERMS, defaults::get, lossWeights);
     if (on("vqa") && !model.answersQuestions()) {
       throw new IllegalArgumentException("--task: the vqa term needs a FLAVA config with answers (a VQA head); this one has none");
     }

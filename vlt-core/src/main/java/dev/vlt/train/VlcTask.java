@@ -68,18 +68,10 @@ public final class VlcTask implements Task<VlcTask.Inputs, VlcTask.Outputs> {
   private final Tokenizer tokenizer;
   private final long seed;
   private final ModelWriter writer;
-  private final Map<String, Double> weights = new LinkedHashMap<>();
+  private final Map<String, Double> weights;
 
   public VlcTask(Vlc model, Tokenizer tokenizer, Map<String, Double> lossWeights, long seed, ModelWriter writer) {
-    for (String k : lossWeights.keySet()) {
-      if (!TERMS.contains(k)) throw new IllegalArgumentException("--loss-weight " + k + ": VLC's terms are " + TERMS);
-    }
-    for (String k : TERMS) {
-      double w = lossWeights.getOrDefault(k, 1.0);
-      if (!(w >= 0)) throw new IllegalArgumentException("--loss-weight " + k + " must be ≥ 0, got " + w);
-      weights.put(k, w);
-    }
-    if (weights.values().stream().allMatch(w -> w == 0)) throw new IllegalArgumentException("--loss-weight: every VLC term is 0");
+    weights = LossWeights.resolve("VLC", TERMS, k -> 1.0, lossWeights);
     if (weights.get("mim") > 0 && model.config().mae().maskRatio() == 0) {
       throw new IllegalArgumentException("--loss-weight mim: mae_cfg.mask_ratio is 0, so no patch is dropped to be predicted");
     }
