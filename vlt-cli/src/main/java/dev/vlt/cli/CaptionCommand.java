@@ -2,9 +2,11 @@ package dev.vlt.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlt.data.image.EvalTransform;
 import dev.vlt.data.image.PreprocessConfig;
+import dev.vlt.infer.Embedder;
+import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
@@ -24,16 +26,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vlt caption}: one caption per image from any model that writes captions (CoCa). */
+/** {@code vlt caption}: one caption per image or video from any model that writes captions (CoCa, OmniVL, InternVideo). */
 @Command(name = "caption", mixinStandardHelpOptions = true,
-    description = {"Caption each IMAGE with a model that writes captions (CoCa): one caption per line, in argument order (--json: one JSON object per line).",
+    description = {"Caption each IMAGE (or video) with a model that writes captions (CoCa; OmniVL and InternVideo also caption videos): one caption per line, in argument order (--json: one JSON object per line).",
         "Greedy by default; --beam N for beam search (--rerank: the N captions re-ranked with the model's contrastive",
         "image-text similarity); --top-k / --top-p for seeded sampling."})
 public final class CaptionCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model folder that captions (CoCa, open_clip layout), or a registry architecture (coca-tiny; random weights).")
   String model;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (PNG, JPEG, anything ImageIO reads).")
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (PNG, JPEG, anything ImageIO reads); videos too (.gif, .mp4, a folder of frames) for a model with video capability.")
   List<Path> images;
 
   @Option(names = "--json", description = "Print {\"image\": ..., \"caption\": ...} per line.")
@@ -87,17 +89,23 @@ public final class CaptionCommand implements Callable<Integer> {
       PreprocessConfig pre = lm.preprocess();
       ObjectMapper mapper = new ObjectMapper();
       PrintStream out = System.out;
-      // one path for pixels: the model folder's PIL-exact eval transform; unreadable files are skipped with one line
-      Images.Loaded loaded = Images.read(images);
-      dev.vlt.data.image.EvalTransform transform = new dev.vlt.data.image.EvalTransform(pre);
-      int s = transform.imageSize();
-      for (int from = 0; from < loaded.images().size(); from += batchSize) {
-        int n = Math.min(batchSize, loaded.images().size() - from);
+      // one path for pixels: the model folder's PIL-exact eval transform, per frame for a video; unreadable files are
+      // skipped with one line
+      Images.LoadedVisuals loaded = Images.readVisuals(images);
+      int frames = loaded.anyVideo() ? lm.require(Capability.VIDEO_EMBEDDING).frames() : 0;
+      ModelInputs inputs = new ModelInputs(new EvalTransform(pre), tok, batchSize);
+      List<Embedder.Visual> visuals = loaded.visuals();
+      // a batch is a run of inputs of one kind (images [n, 3, S, S] or clips [n, 3, T, S, S]), so the output keeps input order
+      for (int from = 0, n; from < visuals.size(); from += n) {
+        boolean video = visuals.get(from).video() != null;
+        n = 1;
+        while (from + n < visuals.size() && n < batchSize && (visuals.get(from + n).video() != null) == video) n++;
+        List<Embedder.Visual> run = visuals.subList(from, from + n);
         List<String> captions;
         try (NDScope scope = new NDScope()) {
-          float[] pixels = new float[n * 3 * s * s];
-          for (int i = 0; i < n; i++) transform.applyInto(loaded.images().get(from + i), pixels, i * 3 * s * s, null);
-          NDArray batch = lm.manager().create(pixels, new Shape(n, 3, s, s));
+          NDArray batch = video
+              ? inputs.clipPixels(lm.manager(), run.stream().map(Embedder.Visual::video).toList(), frames)
+              : inputs.pixels(lm.manager(), run.stream().map(Embedder.Visual::image).toList());
           captions = gen.captions(batch, decoding, tok);
         }
         for (int i = 0; i < n; i++) {

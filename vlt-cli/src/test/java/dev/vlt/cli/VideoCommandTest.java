@@ -128,6 +128,43 @@ class VideoCommandTest {
   }
 
   @Test
+  void anOmniVlWithItsDecoderCaptionsVideosAndImagesInInputOrder() throws Exception {
+    // an untrained captioner: the plumbing (clips through the decoder, output order, the skip line), not caption quality
+    Path cap = dir.resolve("omnivl-captioner");
+    try (LoadedModel m = Models.create("omnivl-captioner-shapes-small", 1)) {
+      Models.save(m, cap);
+    }
+    BpeTrainer.train(List.of("a red circle moves to the left", "a blue square grows"), 1024).save(cap);
+    int[] exit = new int[1];
+    String[] err = new String[1];
+    String out = TokenizeCommandTest.capture(() -> {
+      int[] e = new int[1];
+      err[0] = TokenizeCommandTest.captureErr(() -> Vlt.execute("caption", "--model", cap.toString(), "--json", "--max-length", "6",
+          gif.toString(), png.toString(), corrupt.toString(), mp4.toString()), e);
+      return e[0];
+    }, exit);
+    assertEquals(1, exit[0], "the corrupt video is skipped: " + err[0]);
+    List<String> images = new java.util.ArrayList<>();
+    for (String l : out.strip().split("\n")) {
+      JsonNode line = TokenizeCommandTest.JSON.readTree(l);
+      assertTrue(line.get("caption").isTextual(), l);
+      images.add(line.get("image").asText());
+    }
+    assertEquals(List.of(gif.toString(), png.toString(), mp4.toString()), images, out);
+    assertEquals(1, err[0].strip().lines().count(), err[0]);
+    assertTrue(err[0].contains(corrupt.toString()), err[0]);
+  }
+
+  @Test
+  void aDualEncoderCannotCaptionInOneLine() {
+    int[] exit = new int[1];
+    String err = TokenizeCommandTest.captureErr(() -> Vlt.execute("caption", "--model", model.toString(), gif.toString()), exit);
+    assertEquals(2, exit[0]);
+    assertEquals(1, err.strip().lines().count(), err);
+    assertTrue(err.contains("cannot write captions"), err);
+  }
+
+  @Test
   void anImageModelRefusesVideosInOneLine() {
     int[] exit = new int[1];
     String err = TokenizeCommandTest.captureErr(() -> Vlt.execute("classify", "--model", ClassifyCommandTest.MODEL.toString(),

@@ -83,7 +83,7 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   public boolean has(Capability<?> capability) {
-    return capability.of(module.getClass());
+    return capability.of(module.getClass()) && !(module instanceof ModelModule mm && !mm.offers(capability));
   }
 
   /** The model as the capability's interface, or one line saying the model lacks it. */
@@ -96,7 +96,7 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   public List<Capability<?>> capabilities() {
-    return Capability.all(module.getClass());
+    return Capability.ALL.stream().filter(this::has).toList();
   }
 
   /**

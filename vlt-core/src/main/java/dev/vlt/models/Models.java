@@ -41,7 +41,7 @@ public final class Models {
       "transvg-small", "transvg++-small", "simla-shapes-small",
       "loupe-shapes-small",
       "mae-small", "mae-small-norm-pix", "vlc-shapes-small", "beit3-shapes-small", "flava-shapes-small",
-      "omnivl-shapes-small", "mov-shapes-small", "internvideo-shapes-small");
+      "omnivl-shapes-small", "omnivl-captioner-shapes-small", "mov-shapes-small", "internvideo-shapes-small");
 
   private Models() {}
 

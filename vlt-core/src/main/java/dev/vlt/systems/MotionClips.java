@@ -1,5 +1,7 @@
 package dev.vlt.systems;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.vlt.data.image.Raster8;
 import dev.vlt.data.shapes.Motion;
 import dev.vlt.data.shapes.ShapesClip;
@@ -11,6 +13,10 @@ import dev.vlt.data.video.Video;
 import dev.vlt.eval.ZeroShot;
 import dev.vlt.infer.ModelInputs;
 import dev.vlt.models.TextEmbedding;
+import dev.vlt.models.caption.CaptionModel;
+import dev.vlt.models.caption.Decoding;
+import dev.vlt.models.caption.Generator;
+import dev.vlt.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -127,6 +133,43 @@ final class MotionClips {
     Map<String, Integer> counts = new HashMap<>();
     captions.forEach(c -> counts.merge(c, 1, Integer::sum));
     return captions.stream().mapToDouble(c -> (double) counts.get(c) / captions.size()).average().orElse(0);
+  }
+
+  /**
+   * The motion a caption names: the index in {@link #MOTIONS} of the one verb it contains ("moves to the left", …), or
+   * -1 when it names none or more than one.
+   */
+  static int namedMotion(String caption) {
+    int found = -1;
+    for (int k = 0; k < MOTIONS.size(); k++) {
+      if (caption.contains(MOTIONS.get(k).verb())) {
+        if (found >= 0) return -1;
+        found = k;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Greedy captions of {@code videos} (sampled to {@code frames} frames) in batches of the inputs' size, and the share
+   * that name the clip's own motion ({@link #namedMotion}); {@code captionsOut} receives the captions when not null.
+   */
+  static double captionAccuracy(CaptionModel model, Tokenizer tokenizer, ModelInputs inputs, List<Video> videos, int[] labels,
+      int frames, NDManager manager, List<String> captionsOut) {
+    Generator gen = Generator.of(model, tokenizer, Math.min(20, model.maxDecodeLength()));
+    int ok = 0;
+    for (int from = 0; from < videos.size(); from += inputs.batchSize()) {
+      List<Video> batch = videos.subList(from, Math.min(videos.size(), from + inputs.batchSize()));
+      List<String> captions;
+      try (NDScope scope = new NDScope()) {
+        captions = gen.captions(inputs.clipPixels(manager, batch, frames), Decoding.greedy(), tokenizer);
+      }
+      for (int i = 0; i < captions.size(); i++) {
+        if (namedMotion(captions.get(i)) == labels[from + i]) ok++;
+        if (captionsOut != null) captionsOut.add(captions.get(i));
+      }
+    }
+    return (double) ok / videos.size();
   }
 
   /** The six motions' verbs, in label order ("moves to the left", …). */

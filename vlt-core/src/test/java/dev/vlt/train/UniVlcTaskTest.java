@@ -68,6 +68,39 @@ class UniVlcTaskTest {
   }
 
   @Test
+  void anOmniVlWithItsDecoderTrainsItByCaptioningAndTheDecoderLossReachesTimeEmbed() {
+    try (LoadedModel lm = Models.create("omnivl-captioner-shapes-small", 5); NDManager m = NDManager.newBaseManager()) {
+      UniVlcTask task = new UniVlcTask(lm.module(), dir -> {}, Map.of());
+      m.getEngine().setRandomSeed(3);
+      NDArray clips = m.randomNormal(new Shape(2, 3, 8, 64, 64));
+      long[] ids = new long[2 * 32];
+      System.arraycopy(new long[] {1, 40, 41, 42, 2}, 0, ids, 0, 5);
+      System.arraycopy(new long[] {1, 43, 44, 2}, 0, ids, 32, 4);
+      NDArray tokens = m.create(ids, new Shape(2, 32));
+      Parameter timeEmbed = lm.module().namedParameters().get("visual.trunk.time_embed");
+      Parameter decoderWeight = lm.module().namedParameters().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("text_decoder.")).findFirst().orElseThrow().getValue();
+      try (GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        UniVlcTask.Outputs out = task.forward(new UniclTask.UniclBatch(clips, tokens, m.create(new long[] {1, 2})));
+        LossTerms terms = task.loss(out);
+        assertEquals(List.of("univlc_loss", "caption_loss"), List.copyOf(terms.terms().keySet()));
+        float caption = terms.terms().get("caption_loss").getFloat();
+        assertTrue(Math.abs(caption - Math.log(1024)) < 1.5, "a fresh decoder is near uniform over 1024 tokens: " + caption);
+        gc.backward(terms.terms().get("caption_loss"));
+      }
+      // the caption loss alone, with every temporal_fc still zero: it reaches time_embed through the decoder reading the frames
+      float g = timeEmbed.value().getGradient().abs().max().getFloat();
+      assertTrue(g > 0 && Float.isFinite(g), "the caption loss reaches time_embed: " + g);
+      assertTrue(decoderWeight.value().getGradient().abs().max().getFloat() > 0, "and the decoder");
+    }
+    try (LoadedModel dual = Models.create("omnivl-shapes-small", 5)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new UniVlcTask(dual.module(), dir -> {}, Map.of(UniVlcTask.CAPTION, 1.0)));
+      assertTrue(e.getMessage().contains("decoder_cfg"), e.getMessage());
+    }
+  }
+
+  @Test
   void trainsOnShapesClipsWithTheTimeOrderTerm(@TempDir Path dir) throws Exception {
     TrainConfig cfg = TrainConfig.fromJson(new ObjectMapper().readTree(("{'model': 'omnivl-shapes-small', "
         + "'data': 'shapes-clips+shapes-clip-motions', 'task': 'univlc', 'batch_size': 4, 'steps': 2, 'workers': 1, "

@@ -8,12 +8,12 @@ import dev.vlt.models.ModelModule;
 import dev.vlt.models.ParameterBreakdown;
 import dev.vlt.models.TowerInit;
 import dev.vlt.models.VideoEmbedding;
+import dev.vlt.models.caption.CaptionModel;
+import dev.vlt.models.caption.ImageEncoding;
 import dev.vlt.models.coca.CocaOutput;
-import dev.vlt.models.coca.MultimodalDecoder;
 import dev.vlt.models.omnivl.OmniVl;
 import dev.vlt.models.video.DividedVit;
 import dev.vlt.models.video.VideoMae;
-import dev.vlt.nn.Activation;
 import dev.vlt.tensor.Module;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Ops;
@@ -30,18 +30,18 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code mvm.*}: the masked-video-modeling backbone, a {@link VideoMae} (joint space-time attention over tubelets
  *       with fixed sin-cos positions, tube masking, a pixel decoder); trained first, on clips alone.
- *   <li>{@code vl.*}: the video-language backbone, an {@link OmniVl} dual encoder (divided space-time ViT, text tower,
- *       temperature) and {@code text_decoder.*}, CoCa's caption decoder cross-attending to its video tokens; trained by
- *       video-text contrastive learning plus captioning, as InternVideo's multimodal backbone is.
+ *   <li>{@code vl.*}: the video-language backbone, an {@link OmniVl} (divided space-time ViT, text tower, temperature)
+ *       with its caption decoder {@code vl.text_decoder.*} cross-attending to the video tokens; trained by video-text
+ *       contrastive learning plus captioning, as InternVideo's multimodal backbone is.
  *   <li>{@code cross_model.*}: the {@link CrossModelAttention}, trained last with both backbones frozen: the
  *       video-language backbone's frame tokens attend to the masked-video tokens, the fused frame tokens are averaged and
  *       go through the video-language projection {@code vl.visual.proj}, and the result is compared with the frozen
  *       text tower's embedding. It starts as the video-language backbone alone (zero output projections).
  * </ul>
  * A clip [B, 3, T, S, S] is embedded by the fused model; a still image [B, 3, S, S] has no motion for the masked-video
- * backbone to add and is the video-language backbone's image embedding.
+ * backbone to add and is the video-language backbone's image embedding. Captions are the video-language backbone's.
  */
-public final class InternVideo extends Module implements ContrastiveModel, VideoEmbedding, TowerInit, ModelModule,
+public final class InternVideo extends Module implements ContrastiveModel, VideoEmbedding, CaptionModel, TowerInit, ModelModule,
     ParameterBreakdown {
   /** A part that trains while the others are frozen: the three stages. */
   public enum Trainable { MASKED_VIDEO, VIDEO_LANGUAGE, CROSS_MODEL }
@@ -64,14 +64,12 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
   private final InternVideoConfig cfg;
   private final VideoMae mvm;
   private final OmniVl vl;
-  private final MultimodalDecoder textDecoder;
   private final CrossModelAttention crossModel;
 
   public InternVideo(InternVideoConfig cfg) {
     this.cfg = cfg;
     mvm = child("mvm", new VideoMae(cfg.mvm()));
     vl = child("vl", new OmniVl(cfg.vl()));
-    textDecoder = child("text_decoder", new MultimodalDecoder(cfg.decoder(), cfg.vl().text().vocabSize(), Activation.GELU));
     int w = cfg.vl().vision().width();
     crossModel = child("cross_model", new CrossModelAttention(w, cfg.mvm().encoder().width(), cfg.fusionLayers(),
         cfg.fusionHeads(), cfg.vl().vision().mlpRatio()));
@@ -82,29 +80,34 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
     freeze(true);
     switch (part) {
       case MASKED_VIDEO -> mvm.freeze(false);
-      case VIDEO_LANGUAGE -> {
-        vl.freeze(false);
-        textDecoder.freeze(false);
-      }
+      case VIDEO_LANGUAGE -> vl.freeze(false);
       case CROSS_MODEL -> crossModel.freeze(false);
     }
   }
 
-  /**
-   * The video-language stage's forward (CoCa's, over clips): clips [B, 3, T, S, S], ids [B, L] (start token first,
-   * padding 0) → normalised video and text embeddings, exp(logit_scale), and the caption decoder's next-token logits
-   * [B, L - 1, V] over the video tokens against labels ids[:, 1:].
-   */
+  /** The video-language stage's forward: OmniVL's with its caption decoder ({@link OmniVl#captionForward}). */
   public CocaOutput videoLanguageForward(NDArray clips, NDArray ids) {
-    DividedVit trunk = vl.trunk();
-    NDArray features = trunk.forwardFeatures(clips, Trace.NONE);                          // [B, T, P + N, W]
-    NDArray video = vl.projectVisual(trunk.pooled(features));                              // [B, E]
-    NDArray text = vl.textFeatures(ids, Trace.NONE);                                       // [B, E]
-    long b = features.getShape().get(0), w = features.getShape().get(3);
-    NDArray states = vl.textTokens(ids.get(new NDIndex(":, :-1")), Trace.NONE);            // causal: a prefix's states are its own
-    NDArray logits = textDecoder.forward(features.reshape(b, -1, w), states, Trace.NONE);  // [B, L - 1, V]
-    return new CocaOutput(Ops.l2Normalize(video), Ops.l2Normalize(text), vl.logitScale().value().exp(), logits,
-        ids.get(new NDIndex(":, 1:")));
+    return vl.captionForward(clips, ids);
+  }
+
+  @Override
+  public ImageEncoding encodeForDecoding(NDArray images) {
+    return vl.encodeForDecoding(images);
+  }
+
+  @Override
+  public NDArray nextTokenLogits(NDArray imageTokens, NDArray prefix) {
+    return vl.nextTokenLogits(imageTokens, prefix);
+  }
+
+  @Override
+  public int vocabSize() {
+    return vl.vocabSize();
+  }
+
+  @Override
+  public int maxDecodeLength() {
+    return vl.maxDecodeLength();
   }
 
   /** clips [B, 3, T, S, S] → the fused video features [B, E], not normalised. Frozen backbones run without a graph. */
@@ -207,19 +210,19 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
 
   /**
    * {@code --init-from DIR}: from a trained InternVideo, both backbones and the caption decoder (everything but the
-   * cross-model attention, which starts fresh); from a trained OmniVL of the same config, the video-language dual encoder.
+   * cross-model attention, which starts fresh); from a trained OmniVL of the same config (caption decoder included), the
+   * video-language backbone.
    */
   @Override
   public String initFrom(ModelModule source, NDManager manager) {
     if (source instanceof InternVideo other) {
       InternVideoConfig o = other.config();
-      if (!o.mvm().equals(cfg.mvm()) || !o.vl().equals(cfg.vl()) || !o.decoder().equals(cfg.decoder())) {
+      if (!o.mvm().equals(cfg.mvm()) || !o.vl().equals(cfg.vl())) {
         throw new IllegalArgumentException("the InternVideo's backbones differ from this model's: " + o.summary() + " vs " + cfg.summary());
       }
       mvm.load(manager, other.mvm.stateDict());
       vl.load(manager, other.vl.stateDict());
-      textDecoder.load(manager, other.textDecoder.stateDict());
-      return "mvm.*, vl.*, text_decoder.* <- the folder's backbones; cross_model.* fresh (zero output: the video-language backbone)";
+      return "mvm.*, vl.* <- the folder's backbones; cross_model.* fresh (zero output: the video-language backbone)";
     }
     if (source instanceof OmniVl omnivl) {
       if (!omnivl.config().equals(cfg.vl())) {
@@ -227,7 +230,7 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
             + omnivl.config().summary() + " vs " + cfg.vl().summary());
       }
       vl.load(manager, omnivl.stateDict());
-      return "vl.* <- the OmniVL's dual encoder";
+      return "vl.* <- the OmniVL (dual encoder and caption decoder)";
     }
     throw new IllegalArgumentException("InternVideo takes its backbones from a trained InternVideo (or its video-language "
         + "backbone from an OmniVL), not from " + source.config().arch());
@@ -246,8 +249,8 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
       String part = k.startsWith("mvm.encoder.") ? "masked-video encoder"
           : k.startsWith("mvm.") ? "masked-video pixel decoder"
           : k.startsWith("vl.visual.") ? "video tower"
-          : k.startsWith("vl.") ? "text tower and temperature"
-          : k.startsWith("text_decoder.") ? "caption decoder" : "cross-model attention";
+          : k.startsWith("vl.text_decoder.") ? "caption decoder"
+          : k.startsWith("vl.") ? "text tower and temperature" : "cross-model attention";
       parts.merge(part, e.getValue().numel(), Long::sum);
     }
     return parts.entrySet().stream().map(e -> new Part(e.getKey(), e.getValue())).toList();

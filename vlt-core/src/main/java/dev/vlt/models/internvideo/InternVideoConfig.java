@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlt.models.ConfigReader;
 import dev.vlt.models.ModelConfig;
-import dev.vlt.models.coca.DecoderConfig;
 import dev.vlt.models.omnivl.OmniVlConfig;
 import dev.vlt.models.video.JointVitConfig;
 import dev.vlt.models.video.VideoMaeConfig;
@@ -19,14 +18,13 @@ import java.util.Locale;
  * InternVideo (Wang et al. 2022): two video backbones and the cross-model attention that fuses them.
  *
  * @param mvm the masked-video-modeling backbone, a VideoMAE ({@code mvm_cfg}, VideoMAE's keywords)
- * @param vl the video-language backbone's dual encoder, an OmniVL ({@code vl_cfg}, OmniVL's {@code model_cfg})
- * @param decoder its caption decoder, CoCa's multimodal decoder ({@code decoder_cfg}, open_clip's {@code multimodal_cfg}
- *     keys; width must equal the text and vision widths, since it reads the text tower's states and the video tokens)
+ * @param vl the video-language backbone, an OmniVL with its caption decoder ({@code vl_cfg}, OmniVL's {@code model_cfg};
+ *     its {@code decoder_cfg} is required here: InternVideo's multimodal backbone trains by captioning)
  * @param fusionLayers cross-model attention blocks ({@code fusion_cfg.layers}): the video-language backbone's frame tokens
  *     attend to the masked-video backbone's tokens
  * @param fusionHeads their heads ({@code fusion_cfg.heads})
  */
-public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, DecoderConfig decoder, int fusionLayers, int fusionHeads)
+public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, int fusionLayers, int fusionHeads)
     implements ModelConfig {
   public static final String ARCH = "internvideo";
 
@@ -35,13 +33,7 @@ public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, DecoderConf
     if (m.frames() != vl.frames()) throw error("mvm_cfg.num_frames", m.frames() + " differs from vl_cfg.num_frames " + vl.frames());
     if (m.imageSize() != vl.imageSize()) throw error("mvm_cfg.img_size", m.imageSize() + " differs from vl_cfg's " + vl.imageSize());
     int w = vl.vision().width();
-    if (vl.text().width() != w) throw error("vl_cfg.text_cfg.width", vl.text().width() + " must equal the vision width " + w
-        + " (the caption decoder reads both)");
-    if (decoder.width() != w) throw error("decoder_cfg.width", decoder.width() + " must equal the vision and text width " + w);
-    if (decoder.contextLength() < vl.text().contextLength() - 1) {
-      throw error("decoder_cfg.context_length", decoder.contextLength() + " is shorter than a caption's " + (vl.text().contextLength() - 1)
-          + " decoder inputs");
-    }
+    if (vl.decoder() == null) throw error("vl_cfg.decoder_cfg", "is missing: the video-language backbone's caption decoder");
     if (fusionLayers < 1) throw error("fusion_cfg.layers", "must be at least 1, got " + fusionLayers);
     if (fusionHeads < 1 || w % fusionHeads != 0) throw error("fusion_cfg.heads", fusionHeads + " does not divide the vision width " + w);
   }
@@ -77,8 +69,6 @@ public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, DecoderConf
     List<String> v = vl.summary();
     out.add("vl: " + v.get(0));
     v.subList(1, v.size()).forEach(l -> out.add("vl " + l));
-    out.add(String.format(Locale.ROOT, "decoder: CoCa's caption decoder, %d layers, width %d, %d heads, cross-attending to the "
-        + "video tokens", decoder.layers(), decoder.width(), decoder.heads()));
     out.add(String.format(Locale.ROOT, "fusion: cross-model attention, %d block(s), %d heads; the frames' class tokens attend to "
         + "the masked-video tokens, output projections zero at initialisation", fusionLayers, fusionHeads));
     return out;
@@ -90,15 +80,11 @@ public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, DecoderConf
     JsonNode vlNode = r.getNode("vl_cfg");
     if (vlNode == null) throw error("model_cfg.vl_cfg", "is missing: the video-language backbone's OmniVL config");
     OmniVlConfig vl = OmniVlConfig.fromJson(vlNode);
-    ConfigReader d = r.child("decoder_cfg");
-    DecoderConfig decoder = new DecoderConfig(d.getInt("context_length", vl.text().contextLength()), d.getInt("width", vl.text().width()),
-        d.getInt("heads", vl.text().heads()), d.getInt("layers", 2));
-    d.finish();
     ConfigReader f = r.child("fusion_cfg");
     int layers = f.getInt("layers", 1), heads = f.getInt("heads", vl.vision().heads());
     f.finish();
     r.finish();
-    return new InternVideoConfig(mvm, vl, decoder, layers, heads);
+    return new InternVideoConfig(mvm, vl, layers, heads);
   }
 
   @Override
@@ -106,8 +92,6 @@ public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, DecoderConf
     ObjectNode o = mapper.createObjectNode();
     mvm.write(o.putObject("mvm_cfg"));
     o.set("vl_cfg", vl.toJson(mapper));
-    o.putObject("decoder_cfg").put("context_length", decoder.contextLength()).put("width", decoder.width())
-        .put("heads", decoder.heads()).put("layers", decoder.layers());
     o.putObject("fusion_cfg").put("layers", fusionLayers).put("heads", fusionHeads);
     return o;
   }

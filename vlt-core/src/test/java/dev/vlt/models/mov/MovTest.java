@@ -1,7 +1,6 @@
 package dev.vlt.models.mov;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +21,7 @@ import dev.vlt.data.shapes.Split;
 import dev.vlt.models.Architectures;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
+import dev.vlt.models.FrozenParts;
 import dev.vlt.models.Models;
 import dev.vlt.models.clip.TextConfig;
 import dev.vlt.models.omnivl.OmniVl;
@@ -127,24 +127,9 @@ class MovTest {
         NDArray v = Ops.l2Normalize(mov.videoFeatures(clips, flow, audio(m, 3)));
         gc.backward(MovLoss.compute(v, classes, mov.logitScale().value().exp(), m.create(new long[] {0, 1, 1})).total());
       }
-      int frozen = 0, trained = 0;
-      for (Map.Entry<String, Parameter> e : mov.namedParameters().entrySet()) {
-        String k = e.getKey();
-        boolean start = !(k.startsWith("flow.") || k.startsWith("audio.") || k.startsWith("fusion.") || k.endsWith("_type"));
-        assertEquals(start, e.getValue().isFrozen(), k);
-        if (start) {
-          frozen++;
-          assertFalse(e.getValue().value().hasGradient(), k + " belongs to the frozen starting model");
-          continue;
-        }
-        trained++;
-        double sum = 0;
-        for (float g : e.getValue().value().getGradient().toFloatArray()) {
-          assertTrue(Float.isFinite(g), k);
-          sum += Math.abs(g);
-        }
-        assertTrue(sum > 0, k + " gets no gradient");
-      }
+      int[] counts = FrozenParts.assertOnlyTrainedPartsGetGradients(mov,
+          k -> k.startsWith("flow.") || k.startsWith("audio.") || k.startsWith("fusion.") || k.endsWith("_type"));
+      int frozen = counts[0], trained = counts[1];
       assertEquals(mov.start().namedParameters().size(), frozen);
       assertTrue(trained > 0);
       // vlt info's breakdown: the frozen start is the RGB and text parts, the rest the copies and fusion, all counted once

@@ -1,17 +1,24 @@
 package dev.vlt.models.omnivl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlt.models.Architectures;
 import dev.vlt.models.Capability;
 import dev.vlt.models.LoadedModel;
 import dev.vlt.models.Models;
+import dev.vlt.models.caption.ImageEncoding;
 import dev.vlt.models.clip.TextConfig;
+import dev.vlt.models.coca.CocaOutput;
+import dev.vlt.models.coca.DecoderConfig;
 import dev.vlt.models.vit.VitConfig;
 import dev.vlt.tensor.NoGrad;
 import dev.vlt.tensor.Parameter;
@@ -75,6 +82,55 @@ class OmniVlTest {
         NDArray b = loaded.require(Capability.VIDEO_EMBEDDING).encodeVideo(clip, true);
         assertEquals(0f, a.sub(b).abs().max().getFloat(), 1e-6f);
       }
+    }
+  }
+
+  @Test
+  void theCaptionDecoderReadsEveryFrameInOrderAndDecodesAsItTrains() {
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      OmniVl model = tiny().withDecoder(new DecoderConfig(7, 16, 2, 1)).create();
+      model.initialize(m, 11);
+      assertTrue(model.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("text_decoder.")));
+      NDArray clip = m.randomNormal(new Shape(2, 3, 4, 16, 16));
+      NDArray ids = m.create(new long[] {1, 5, 9, 12, 2, 0, 0, 0, 1, 7, 7, 2, 0, 0, 0, 0}, new Shape(2, 8));
+      CocaOutput out = model.captionForward(clip, ids);
+      assertEquals(new Shape(2, 7, 64), out.captionLogits().getShape());
+      assertEquals(ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false), out.captionLabels().toType(DataType.INT64, false));
+      NDArray embedded = model.encodeVideo(clip, true);
+      assertEquals(0f, out.imageFeatures().sub(embedded).abs().max().getFloat(), 1e-6f, "the latent is the video embedding");
+
+      // decoding one step at a time gives the teacher-forced logits (the decoder and the text tower are causal)
+      ImageEncoding enc = model.encodeForDecoding(clip);
+      assertEquals(new Shape(2, 4 * 5, 16), enc.tokens().getShape(), "every token of every frame");
+      NDArray step = model.nextTokenLogits(enc.tokens(), ids.get(new NDIndex(":, :3")));
+      assertEquals(0f, step.sub(out.captionLogits().get(new NDIndex(":, 2"))).abs().max().getFloat(), 1e-4f);
+
+      // every temporal_fc is still zero, yet the decoder reads each frame's tokens with their time embedding
+      NDArray reversed = clip.flip(2);
+      float decoderOrder = model.captionForward(reversed, ids).captionLogits().sub(out.captionLogits()).abs().max().getFloat();
+      assertTrue(decoderOrder > 1e-5, "the decoder's logits depend on frame order: " + decoderOrder);
+    }
+  }
+
+  @Test
+  void captioningIsACapabilityOnlyWithADecoder() throws Exception {
+    try (LoadedModel dual = Models.create("omnivl-shapes-small", 3); LoadedModel cap = Models.create("omnivl-captioner-shapes-small", 3)) {
+      assertFalse(dual.has(Capability.CAPTIONING));
+      assertFalse(dual.capabilities().contains(Capability.CAPTIONING));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dual.require(Capability.CAPTIONING));
+      assertTrue(e.getMessage().contains("cannot write captions"), e.getMessage());
+      assertTrue(cap.has(Capability.CAPTIONING) && cap.has(Capability.VIDEO_EMBEDDING));
+      OmniVlConfig cfg = (OmniVlConfig) cap.config();
+      assertEquals(cfg, OmniVlConfig.fromJson(cfg.toJson(new ObjectMapper())));
+      Models.save(cap, dir.resolve("cap"));
+      try (LoadedModel loaded = Models.load(dir.resolve("cap"))) {
+        assertEquals(cfg, loaded.config());
+        assertTrue(loaded.has(Capability.CAPTIONING));
+      }
+      var json = cfg.toJson(new ObjectMapper());
+      ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("decoder_cfg")).put("width", 64);
+      e = assertThrows(IllegalArgumentException.class, () -> OmniVlConfig.fromJson(json));
+      assertTrue(e.getMessage().contains("decoder_cfg.width"), e.getMessage());
     }
   }
 }
