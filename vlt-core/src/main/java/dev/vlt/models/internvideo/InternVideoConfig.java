@@ -33,6 +33,7 @@ public record InternVideoConfig(VideoMaeConfig mvm, OmniVlConfig vl, int fusionL
     if (m.frames() != vl.frames()) throw error("mvm_cfg.num_frames", m.frames() + " differs from vl_cfg.num_frames " + vl.frames());
     if (m.imageSize() != vl.imageSize()) throw error("mvm_cfg.img_size", m.imageSize() + " differs from vl_cfg's " + vl.imageSize());
     int w = vl.vision().width();
+    if (vl.tubelet() != 1) throw error("vl_cfg.tubelet_size", "the cross-model attention reads one token per frame: must be 1, got " + vl.tubelet());
     if (vl.decoder() == null) throw error("vl_cfg.decoder_cfg", "is missing: the video-language backbone's caption decoder");
     if (fusionLayers < 1) throw error("fusion_cfg.layers", "must be at least 1, got " + fusionLayers);
     if (fusionHeads < 1 || w % fusionHeads != 0) throw error("fusion_cfg.heads", fusionHeads + " does not divide the vision width " + w);

@@ -32,6 +32,7 @@ public record MovConfig(OmniVlConfig base, int fusionLayers, int fusionHeads, in
 
   public MovConfig {
     int w = base.vision().width();
+    if (base.tubelet() != 1) throw error("tubelet_size", "MOV's flow copy of the trunk takes one flow image per step: must be 1, got " + base.tubelet());
     if (fusionLayers < 1) throw error(KEY + ".fusion_layers", "must be at least 1, got " + fusionLayers);
     if (fusionHeads < 1 || w % fusionHeads != 0) throw error(KEY + ".fusion_heads", fusionHeads + " does not divide the vision width " + w);
     int s = base.imageSize();

@@ -56,7 +56,7 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
     final Linear proj;
 
     Visual(OmniVlConfig cfg) {
-      trunk = child("trunk", new DividedVit(cfg.vision(), cfg.frames()));
+      trunk = child("trunk", new DividedVit(cfg.vision(), cfg.frames(), cfg.tubelet()));
       proj = child("proj", new Linear(cfg.vision().width(), cfg.embedDim(), false));
     }
 

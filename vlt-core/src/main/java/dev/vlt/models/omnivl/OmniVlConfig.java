@@ -23,14 +23,19 @@ import java.util.Locale;
  * @param decoder the caption decoder ({@code decoder_cfg}: context_length, width, heads, layers, as open_clip's
  *     {@code multimodal_cfg}), a causal decoder over the text tower's states that cross-attends to every frame's tokens;
  *     null for the dual encoder alone. Its width must equal the vision and text widths, since it reads both.
+ * @param tubelet frames per time step of the visual encoder ({@code tubelet_size}, default 1: every frame a step); with
+ *     k &gt; 1 each run of k frames is one tubelet token, VideoMAE's stem, and an image is a still tubelet
  */
 public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfig text, double initLogitScale,
-    DecoderConfig decoder) implements ModelConfig {
+    DecoderConfig decoder, int tubelet) implements ModelConfig {
   public static final String ARCH = "omnivl";
 
   public OmniVlConfig {
     if (embedDim <= 0) throw error("embed_dim", "must be positive, got " + embedDim);
     if (frames < 2) throw error("num_frames", "must be at least 2 for a video model, got " + frames);
+    if (tubelet < 1 || frames % tubelet != 0 || frames / tubelet < 2) {
+      throw error("tubelet_size", tubelet + " must divide num_frames " + frames + " into at least 2 time steps");
+    }
     if (vision.numClasses() != 0) throw error("vision_cfg.num_classes", "must be 0 (the projection replaces timm's head)");
     if (vision.fcNorm()) throw error("vision_cfg.global_pool", "must be 'token' (each frame's class token)");
     if (decoder != null) {
@@ -46,12 +51,17 @@ public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfi
 
   /** The dual encoder alone, without a caption decoder. */
   public OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfig text, double initLogitScale) {
-    this(embedDim, frames, vision, text, initLogitScale, null);
+    this(embedDim, frames, vision, text, initLogitScale, null, 1);
   }
 
   /** This config with {@code decoder} as its caption decoder (null: none). */
   public OmniVlConfig withDecoder(DecoderConfig decoder) {
-    return new OmniVlConfig(embedDim, frames, vision, text, initLogitScale, decoder);
+    return new OmniVlConfig(embedDim, frames, vision, text, initLogitScale, decoder, tubelet);
+  }
+
+  /** This config with tubelets of {@code tubelet} frames. */
+  public OmniVlConfig withTubelet(int tubelet) {
+    return new OmniVlConfig(embedDim, frames, vision, text, initLogitScale, decoder, tubelet);
   }
 
   /** The longest sequence, start token included, the caption decoder can write. */
@@ -84,8 +94,9 @@ public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfi
     List<String> out = new java.util.ArrayList<>(List.of(
         "OmniVL dual encoder" + (decoder != null ? " with a caption decoder" : "") + ", embed_dim " + embedDim,
         String.format(Locale.ROOT, "vision: divided space-time ViT (temporal then spatial attention per block), %d frames of "
-            + "%dx%d px, patch %d, width %d, %d layers, %d heads; images skip the temporal parts",
-            frames, vision.imageSize(), vision.imageSize(), vision.patchSize(), vision.width(), vision.depth(), vision.heads()),
+            + "%dx%d px, %s %d, width %d, %d layers, %d heads; images skip the temporal parts",
+            frames, vision.imageSize(), vision.imageSize(), tubelet == 1 ? "patch" : "tubelets of " + tubelet + " frames, patch",
+            vision.patchSize(), vision.width(), vision.depth(), vision.heads()),
         String.format(Locale.ROOT, "text: causal transformer, context %d, vocab %d, width %d, %d layers, %d heads",
             text.contextLength(), text.vocabSize(), text.width(), text.layers(), text.heads())));
     if (decoder != null) {
@@ -97,7 +108,7 @@ public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfi
 
   public static OmniVlConfig fromJson(JsonNode modelCfg) {
     ConfigReader r = new ConfigReader(modelCfg, "model_cfg");
-    int embedDim = r.requireInt("embed_dim"), frames = r.requireInt("num_frames");
+    int embedDim = r.requireInt("embed_dim"), frames = r.requireInt("num_frames"), tubelet = r.getInt("tubelet_size", 1);
     VitConfig vision = VitConfig.read(r.child("vision_cfg"));
     TextConfig text = TextConfig.read(r.child("text_cfg"));
     double scale = r.getDouble("init_logit_scale", ClipConfig.DEFAULT_LOGIT_SCALE);
@@ -108,7 +119,7 @@ public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfi
           d.getInt("heads", text.heads()), d.getInt("layers", 2));
       d.finish();
     }
-    OmniVlConfig c = new OmniVlConfig(embedDim, frames, vision, text, scale, decoder);
+    OmniVlConfig c = new OmniVlConfig(embedDim, frames, vision, text, scale, decoder, tubelet);
     r.finish();
     return c;
   }
@@ -117,6 +128,7 @@ public record OmniVlConfig(int embedDim, int frames, VitConfig vision, TextConfi
   public ObjectNode toJson(ObjectMapper mapper) {
     ObjectNode o = mapper.createObjectNode();
     o.put("embed_dim", embedDim).put("num_frames", frames);
+    if (tubelet != 1) o.put("tubelet_size", tubelet);
     if (initLogitScale != ClipConfig.DEFAULT_LOGIT_SCALE) o.put("init_logit_scale", initLogitScale);
     vision.write(o.putObject("vision_cfg"));
     text.write(o.putObject("text_cfg"));

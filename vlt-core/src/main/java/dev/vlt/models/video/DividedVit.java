@@ -35,6 +35,7 @@ import java.util.Map;
 public final class DividedVit extends Module {
   private final VitConfig cfg;
   private final int frames;
+  private final int tubelet;
   private final VitEmbed embed;
   private final Parameter timeEmbed;
   private final ModuleList<DividedBlock> blocks;
@@ -42,16 +43,33 @@ public final class DividedVit extends Module {
 
   /** @param image the image ViT whose trunk each frame goes through (its pooling and head are not part of this model) */
   public DividedVit(VitConfig image, int frames) {
+    this(image, frames, 1);
+  }
+
+  /**
+   * @param tubelet frames per time step: 1 embeds every frame as the image ViT does; k &gt; 1 embeds each run of k frames
+   *     as one tubelet (a k×P×P convolution, {@code patch_embed.proj} [W, C, k, P, P], as VideoMAE's stem), so a single
+   *     token already sees how its patch changes between neighbouring frames. An image is then a still tubelet (the frame
+   *     repeated k times).
+   */
+  public DividedVit(VitConfig image, int frames, int tubelet) {
     if (frames <= 0) throw new IllegalArgumentException("a clip needs at least one frame, got " + frames);
+    if (tubelet <= 0 || frames % tubelet != 0) {
+      throw new IllegalArgumentException("frames " + frames + " are not divisible by the tubelet size " + tubelet);
+    }
     this.cfg = image;
     this.frames = frames;
+    this.tubelet = tubelet;
     int w = image.width();
-    embed = inline(VitEmbed.image(image.inChans(), w, image.imageSize(), image.patchSize(), image.classToken(), image.positions()));
+    embed = inline(tubelet == 1
+        ? VitEmbed.image(image.inChans(), w, image.imageSize(), image.patchSize(), image.classToken(), image.positions())
+        : VitEmbed.video(image.inChans(), w, tubelet, image.imageSize(), tubelet, image.patchSize(), image.classToken(),
+            image.positions()));
     // From scratch: small random, like pos_embed. With time_embed and every temporal_fc at zero the clip is a bag of frames
     // and stays one: temporal attention without time positions is permutation-equivariant, the frame average then
     // invariant, so no first-order gradient tells time_embed or temporal_fc apart from their zero (measured: omnivl
     // trained 700 steps from zeros embedded a clip and its reverse at cosine 0.999999). fromImage zeroes it (TimeSformer).
-    timeEmbed = param("time_embed", Init.normal(0.02), 1, frames, w);
+    timeEmbed = param("time_embed", Init.normal(0.02), 1, frames / tubelet, w);
     blocks = child("blocks", new ModuleList<>());
     QkvAttention.Bias bias = image.qkvBias() ? QkvAttention.Bias.QKV : QkvAttention.Bias.NONE;
     for (int i = 0; i < image.depth(); i++) {
@@ -66,7 +84,15 @@ public final class DividedVit extends Module {
    * copies of the block's spatial {@code attn} and {@code norm1}. Values are created in {@code manager}.
    */
   public static DividedVit fromImage(Vit image, int frames, NDManager manager) {
-    DividedVit video = new DividedVit(image.config(), frames);
+    return fromImage(image, frames, 1, manager);
+  }
+
+  /**
+   * As {@link #fromImage(Vit, int, NDManager)} with tubelets of {@code tubelet} frames: the image's patch kernel is
+   * inflated over them, divided by k (I3D's inflation), so a still tubelet embeds as the image does.
+   */
+  public static DividedVit fromImage(Vit image, int frames, int tubelet, NDManager manager) {
+    DividedVit video = new DividedVit(image.config(), frames, tubelet);
     Map<String, NDArray> imageState = image.stateDict();
     Map<String, NDArray> state = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : video.namedParameters().entrySet()) {
@@ -74,6 +100,8 @@ public final class DividedVit extends Module {
       String source = key.replace(".temporal_attn.", ".attn.").replace(".temporal_norm1.", ".norm1.");
       if (key.equals("time_embed") || key.contains(".temporal_fc.")) {
         state.put(key, manager.zeros(e.getValue().shape()));
+      } else if (key.equals("patch_embed.proj.weight") && tubelet > 1) {
+        state.put(key, imageState.get(key).expandDims(2).repeat(2, tubelet).div(tubelet));   // [W, C, P, P] → [W, C, k, P, P]
       } else if (imageState.containsKey(source)) {
         state.put(key, imageState.get(source));
       } else {
@@ -85,21 +113,24 @@ public final class DividedVit extends Module {
   }
 
   /**
-   * video [B, C, T, S, S] → tokens [B, T, P + N, W]. An image enters as a one-frame clip [B, C, 1, S, S] and, as in
-   * OmniVL's decoupled encoder, skips everything temporal (time embedding and temporal attention): it is the image ViT.
-   * video [B, C, T, S, S] → tokens [B, T, P + N, W] after {@code norm} (where the image model has it). Traces
-   * {@code embed_out} ([B, T, P + N, W], with the time embedding), {@code block.N_out}, {@code forward_features}.
+   * video [B, C, T, S, S] → tokens [B, T', P + N, W] after {@code norm} (where the image model has it), T' = T / tubelet
+   * time steps. An image enters as a one-frame clip [B, C, 1, S, S] and, as in OmniVL's decoupled encoder, skips
+   * everything temporal (time embedding and temporal attention): it is the image ViT (with tubelets, a still one).
+   * Traces {@code embed_out} ([B, T', P + N, W], with the time embedding), {@code block.N_out}, {@code forward_features}.
    */
   public NDArray forwardFeatures(NDArray video, Trace trace) {
     long b = video.getShape().get(0);
-    long t = video.getShape().get(2);
-    if (video.getShape().dimension() != 5 || (t != frames && t != 1)) {
+    if (video.getShape().dimension() != 5 || (video.getShape().get(2) != frames && video.getShape().get(2) != 1)) {
       throw new IllegalArgumentException("this model takes clips [B, C, " + frames + ", H, W] or images as [B, C, 1, H, W], got "
           + video.getShape());
     }
-    NDArray perFrame = video.transpose(0, 2, 1, 3, 4).reshape(b * t, video.getShape().get(1), video.getShape().get(3),
-        video.getShape().get(4));                                                  // [B·T, C, S, S]
-    NDArray x = embed.forward(perFrame, Trace.NONE);                               // [B·T, P+N, W]
+    if (tubelet > 1 && video.getShape().get(2) == 1) video = video.repeat(2, tubelet);  // an image: one still tubelet
+    long c = video.getShape().get(1), h = video.getShape().get(3), wd = video.getShape().get(4);
+    long t = video.getShape().get(2) / tubelet;                                    // time steps
+    NDArray perStep = tubelet == 1
+        ? video.transpose(0, 2, 1, 3, 4).reshape(b * t, c, h, wd)                  // [B·T, C, S, S]
+        : video.reshape(b, c, t, tubelet, h, wd).transpose(0, 2, 1, 3, 4, 5).reshape(b * t, c, tubelet, h, wd);  // [B·T', C, k, S, S]
+    NDArray x = embed.forward(perStep, Trace.NONE);                                // [B·T', P+N, W]
     long n = x.getShape().get(1);
     long w = x.getShape().get(2);
     x = x.reshape(b, t, n, w);                                                     // [B, T, P+N, W]
@@ -124,6 +155,11 @@ public final class DividedVit extends Module {
 
   public int frames() {
     return frames;
+  }
+
+  /** Frames per time step (1: every frame is a step). */
+  public int tubelet() {
+    return tubelet;
   }
 
   public VitConfig config() {

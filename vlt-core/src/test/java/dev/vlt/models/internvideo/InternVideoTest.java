@@ -48,7 +48,7 @@ class InternVideoTest {
   static InternVideoConfig tiny() {
     VideoMaeConfig mvm = new VideoMaeConfig(new JointVitConfig(16, 8, 3, 4, 2, 16, 1, 2, 4.0, true, 0.0), 8, 1, 2, 0.5, true);
     OmniVlConfig vl = new OmniVlConfig(8, 4, VitConfig.of(16, 8, 16, 2, 2, 0), new TextConfig(8, 64, 16, 2, 2, 4.0, "argmax", null),
-        Math.log(1 / 0.07), new DecoderConfig(7, 16, 2, 1));
+        Math.log(1 / 0.07)).withDecoder(new DecoderConfig(7, 16, 2, 1));
     return new InternVideoConfig(mvm, vl, 1, 2);
   }
 

@@ -53,6 +53,37 @@ class DividedVitTest {
   }
 
   @Test
+  void tubeletsStartAsTheImageOnStillRunsAndSeeMotionInOneToken() {
+    try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.open()) {
+      Vit vit = image(m, "token", true);
+      DividedVit video = DividedVit.fromImage(vit, 4, 2, m);
+      assertEquals(new Shape(16, 3, 2, 4, 4), video.namedParameters().get("patch_embed.proj.weight").shape());
+      assertEquals(new Shape(1, 2, 16), video.namedParameters().get("time_embed").shape(), "one time step per tubelet");
+      NDArray a = m.randomNormal(new Shape(2, 3, 1, 16, 16)), b = m.randomNormal(new Shape(2, 3, 1, 16, 16));
+      // two still tubelets (a a b b): each time step is the image model on its frame
+      NDArray clip = a.repeat(2, 2).concat(b.repeat(2, 2), 2);                       // [B, C, 4, S, S]
+      NDArray features = video.forwardFeatures(clip, Trace.NONE);                   // [B, 2, P+N, W]
+      assertEquals(new Shape(2, 2, 17, 16), features.getShape());
+      NDArray expected = vit.forwardFeatures(a.squeeze(2).concat(b.squeeze(2), 0), Trace.NONE);   // [2B, P+N, W]
+      NDArray got = features.transpose(1, 0, 2, 3).reshape(4, 17, 16);
+      assertEquals(0f, got.sub(expected).abs().max().getFloat(), 1e-5f, "the inflated kernel embeds a still tubelet as the image");
+      // an image is one still tubelet, the image model
+      NDArray image = video.forwardFeatures(a, Trace.NONE);
+      assertEquals(0f, image.squeeze(1).sub(vit.forwardFeatures(a.squeeze(2), Trace.NONE)).abs().max().getFloat(), 1e-5f);
+      // a tubelet token sees the change inside its two frames: (a b) and (b a) differ before any temporal part moves
+      NDArray ab = a.concat(b, 2), ba = b.concat(a, 2);
+      NDArray x = ab.concat(ab, 2), y = ba.concat(ba, 2);
+      float order = video.forwardFeatures(x, Trace.NONE).sub(video.forwardFeatures(y, Trace.NONE)).abs().max().getFloat();
+      assertEquals(0f, order, 1e-5f, "inflated (time-uniform) kernels cannot tell (a b) from (b a) yet");
+      Parameter k = video.namedParameters().get("patch_embed.proj.weight");
+      k.value().set(m.randomNormal(k.shape()).mul(0.1).toFloatArray());
+      order = video.forwardFeatures(x, Trace.NONE).sub(video.forwardFeatures(y, Trace.NONE)).abs().max().getFloat();
+      assertTrue(order > 1e-3, "a trained kernel that weighs the two frames differently does: " + order);
+      assertThrows(IllegalArgumentException.class, () -> new DividedVit(vit.config(), 5, 2));
+    }
+  }
+
+  @Test
   void keysAreTheImageTrunkPlusTheTemporalParts() {
     try (NDManager m = NDManager.newBaseManager()) {
       Vit vit = image(m, "token", true);
