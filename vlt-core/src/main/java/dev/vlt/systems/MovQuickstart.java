@@ -57,7 +57,7 @@ import java.util.stream.Collectors;
  * up", the data's class names) are scored too.
  */
 final class MovQuickstart implements QuickstartSystem {
-  static final String START_MODEL = OmniVlQuickstart.MODEL;
+  static final String START_MODEL = "omnivl-shapes-small";
   static final String MODEL = "mov-shapes-small";
   /** The starting OmniVL's steps of {@link #BATCH} clip-caption pairs (the omnivl quickstart's 700 do not fit beside MOV). */
   static final long START_STEPS = 400;

@@ -43,6 +43,15 @@ class MotionClipsTest {
   }
 
   @Test
+  void aCaptionNamesAMotionOnlyWhenItNamesExactlyOne() {
+    assertEquals(MotionClips.MOTIONS.indexOf(dev.vlt.data.shapes.Motion.MOVE_RIGHT), MotionClips.namedMotion("a red star moves to the right"));
+    assertEquals(MotionClips.MOTIONS.indexOf(dev.vlt.data.shapes.Motion.SHRINK), MotionClips.namedMotion("something shrinks"));
+    assertEquals(-1, MotionClips.namedMotion("a red star"), "no motion");
+    assertEquals(-1, MotionClips.namedMotion("a red star grows and shrinks"), "two motions");
+    assertEquals(-1, MotionClips.namedMotion("a red star turns blue"), "a colour change is not one of the six");
+  }
+
+  @Test
   void accuracyAndRecallCountWhatTheySay() {
     float[][] classifier = {{1, 0}, {0, 1}};
     float[][] x = {{0.9f, 0.1f}, {0.2f, 0.8f}, {0.7f, 0.3f}};
