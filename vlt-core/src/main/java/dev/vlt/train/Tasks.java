@@ -103,6 +103,7 @@ public final class Tasks {
           + "norm_pix_loss is true); captions are ignored",
           c -> new MaeTask(c.model().as(Mae.class), c.config().seed(), c.writer())),
       new Entry("univlc", "OmniVL's UniVLC: contrastive over images and clips, same label or same caption text = positive; "
+          + "an OmniVL with decoder_cfg also trains its caption decoder (--loss-weight caption=W, default 1); "
           + "--loss-weight time_order=W adds each clip reversed as a hard negative for its own text (not in OmniVL)",
           UniVlcTask::of),
       new Entry("indigo", "INDIGO: the class token's cross-entropy + the CLIP token's cross-entropy over class × domain prompts of "

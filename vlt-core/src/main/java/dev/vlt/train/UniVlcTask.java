@@ -33,13 +33,13 @@ import java.util.Map;
  * <p>{@code --loss-weight time_order=W} (default 0, OmniVL as published) adds {@link TimeOrderLoss}: each clip is also
  * encoded with its frames reversed, and its text must prefer the clip as it plays. A contrastive loss over captions
  * and labels asks for frame order only through the few in-batch negatives that differ in direction alone; this term
- * asks for it on every clip. Still clips (images) have no order and are left out of it. Measured on the omnivl
- * quickstart (weight 1, 700 steps of 32, seed 0): the term stayed at log 2 for the whole run and zero-shot fell to
- * chance, so the quickstart does not use it; it stays an option for longer runs and for finding out why.
+ * asks for it on every clip. Still clips (images) have no order and are left out of it. Measured on the frame-wise
+ * OmniVL of session 8 (weight 1, 700 steps of 32, seed 0): the term stayed at log 2 for the whole run and zero-shot fell
+ * to chance, so the quickstart does not use it (what made OmniVL read order is in docs/omnivl-frame-order.md).
  *
  * <p>An OmniVL with its caption decoder also trains the decoder: {@code caption_loss}, the next-token cross-entropy of
  * every sample's chosen caption (or label text) given every frame's tokens, weighted by {@code --loss-weight
- * caption=W} (default 1). Unlike the contrastive term, it asks every clip for the words that only frame order tells
+ * caption=W} (default 1; 0 freezes the decoder). Unlike the contrastive term, it asks every clip for the words that only frame order tells
  * ("left" or "right", "grows" or "shrinks").
  */
 public final class UniVlcTask implements Task<UniclTask.UniclBatch, UniVlcTask.Outputs> {
@@ -94,6 +94,9 @@ public final class UniVlcTask implements Task<UniclTask.UniclBatch, UniVlcTask.O
       double w = k.equals(CAPTION) ? captionWeight : timeOrderWeight;
       if (!(w >= 0)) throw new IllegalArgumentException("loss weight " + k + " must be >= 0, got " + w);
     }
+    // caption=0 trains the dual encoder alone; the decoder, which then gets no gradient, is frozen so weight decay
+    // does not shrink it either
+    if (captioner != null && captionWeight == 0) captioner.freezeDecoder(true);
   }
 
   static UniVlcTask of(Tasks.Context c) {

@@ -114,6 +114,34 @@ class UniVlcTaskTest {
     }
   }
 
+  @Test
+  void theCaptionerTrainsWithItsDecoderAndWithCaptionZeroLeavesTheDecoderAlone(@TempDir Path dir) throws Exception {
+    for (String weight : List.of("1", "0")) {
+      TrainConfig cfg = TrainConfig.fromJson(new ObjectMapper().readTree(("{'model': 'omnivl-captioner-shapes-small', "
+          + "'data': 'shapes-clips+shapes-clip-motions', 'task': 'univlc', 'batch_size': 4, 'steps': 2, 'workers': 1, "
+          + "'zeroshot_frequency': 0, 'loss_weights': {'caption': " + weight + "}}").replace('\'', '"')));
+      try (TrainRun run = TrainRun.create(dir.resolve("run" + weight), cfg)) {
+        Map<String, float[]> before = decoder(run);
+        run.run(TrainListener.NONE);
+        List<JsonNode> lines = run.metrics().read();
+        assertEquals(2, lines.size());
+        boolean trained = weight.equals("1");
+        assertEquals(trained, lines.get(1).has("caption_loss"), lines.get(1).toString());
+        Map<String, float[]> after = decoder(run);
+        boolean moved = before.keySet().stream().anyMatch(k -> !java.util.Arrays.equals(before.get(k), after.get(k)));
+        assertEquals(trained, moved, "the decoder trains only with a caption weight");
+      }
+    }
+  }
+
+  private static Map<String, float[]> decoder(TrainRun run) {
+    Map<String, float[]> out = new java.util.TreeMap<>();
+    run.model().module().namedParameters().forEach((k, p) -> {
+      if (k.startsWith("text_decoder.")) out.put(k, p.value().toFloatArray());
+    });
+    return out;
+  }
+
   private static List<Float> toList(float[] a) {
     List<Float> out = new java.util.ArrayList<>();
     for (float f : a) out.add(f);

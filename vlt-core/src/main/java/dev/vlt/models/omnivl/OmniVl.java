@@ -83,6 +83,11 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
     return textDecoder != null;
   }
 
+  /** Freezes (or unfreezes) the caption decoder alone: a run that does not train it must not decay it either. */
+  public void freezeDecoder(boolean frozen) {
+    decoder().freeze(frozen);
+  }
+
   @Override
   public boolean offers(Capability<?> capability) {
     return capability != Capability.CAPTIONING || textDecoder != null;
