@@ -179,7 +179,8 @@ class InternVideoTest {
 
     try (LoadedModel made = Models.create("internvideo-shapes-small", 2)) {
       assertEquals(Architectures.INTERNVIDEO, made.architecture());
-      assertTrue(made.has(Capability.VIDEO_EMBEDDING) && made.has(Capability.IMAGE_TEXT_SIMILARITY) && made.has(Capability.TEXT_EMBEDDING));
+      assertTrue(made.has(Capability.VIDEO_EMBEDDING) && made.has(Capability.IMAGE_TEXT_SIMILARITY) && made.has(Capability.TEXT_EMBEDDING)
+          && made.has(Capability.CAPTIONING));
       Parameter out = made.as(InternVideo.class).crossModel().namedParameters().get("blocks.0.attn.out_proj.weight");
       out.value().set(made.manager().randomNormal(0, 0.5f, out.shape(), DataType.FLOAT32).toFloatArray());
       Models.save(made, dir.resolve("m"));
@@ -190,6 +191,15 @@ class InternVideoTest {
         NDArray clip = m.randomNormal(new Shape(1, 3, 8, 64, 64));
         NDArray a = made.require(Capability.VIDEO_EMBEDDING).encodeVideo(clip, true);
         NDArray b = loaded.require(Capability.VIDEO_EMBEDDING).encodeVideo(clip, true);
+        // it captions clips through the video-language backbone's decoder: the same logits as that OmniVL's own
+        dev.vlt.models.caption.CaptionModel cap = loaded.require(Capability.CAPTIONING);
+        NDArray tokens = cap.encodeForDecoding(clip).tokens();
+        assertEquals(new Shape(1, 8 * 17, 128), tokens.getShape(), "every token of every frame");
+        NDArray prefix = m.create(new long[] {1, 40, 41}, new Shape(1, 3));
+        NDArray logits = cap.nextTokenLogits(tokens, prefix);
+        assertEquals(new Shape(1, 1024), logits.getShape());
+        NDArray own = loaded.as(InternVideo.class).videoLanguage().nextTokenLogits(tokens, prefix);
+        assertEquals(0f, maxDiff(logits, own), 0f);
         assertEquals(0f, maxDiff(a, b), 1e-6f);
       }
     }
