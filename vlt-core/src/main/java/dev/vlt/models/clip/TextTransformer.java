@@ -35,7 +35,15 @@ public final class TextTransformer extends Module {
 
   /** ids: [B, L] token ids (L ≤ context length) → text features [B, embedDim] (not normalised). */
   public NDArray forward(NDArray ids, Trace trace) {
-    NDArray x = forwardTokens(ids, trace);                                              // [B, L, W]
+    return project(ids, forwardTokens(ids, trace), trace);
+  }
+
+  /**
+   * ids [B, L] and their token states x [B, L, W] from {@link #forwardTokens} → text features [B, embedDim]: the pooled
+   * position's state projected. A caller that needs both the states and the features (a caption decoder beside the
+   * contrastive loss) runs the tower once.
+   */
+  public NDArray project(NDArray ids, NDArray x, Trace trace) {
     long b = x.getShape().get(0);
     long l = x.getShape().get(1);
     NDArray index = switch (cfg.pool()) {

@@ -102,9 +102,10 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
   public CocaOutput captionForward(NDArray visualInput, NDArray ids) {
     NDArray features = visual.trunk.forwardFeatures(asClips(visualInput), Trace.NONE);      // [B, T, P + N, W]
     NDArray latent = visual.proj.forward(visual.trunk.pooled(features));                    // [B, E]
-    NDArray txt = text.forward(ids, Trace.NONE);                                            // [B, E]
-    NDArray states = text.forwardTokens(ids.get(new NDIndex(":, :-1")), Trace.NONE);        // causal: a prefix's states are its own
-    NDArray logits = decoder().forward(tokens(features), states, Trace.NONE);               // [B, L - 1, V]
+    NDArray states = text.forwardTokens(ids, Trace.NONE);                                   // [B, L, W], one pass
+    NDArray txt = text.project(ids, states, Trace.NONE);                                    // [B, E]
+    // causal: the first L - 1 states are those of ids[:, :-1] alone, so they are the decoder's teacher-forced input
+    NDArray logits = decoder().forward(tokens(features), states.get(new NDIndex(":, :-1")), Trace.NONE);   // [B, L - 1, V]
     return new CocaOutput(Ops.l2Normalize(latent), Ops.l2Normalize(txt), logitScale.value().exp(), logits,
         ids.get(new NDIndex(":, 1:")));
   }
