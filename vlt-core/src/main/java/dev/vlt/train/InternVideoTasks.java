@@ -169,7 +169,7 @@ final class InternVideoTasks {
 
     @Override
     public CocaTask.Outputs forward(TrainBatch b) {
-      CocaOutput out = model.videoLanguageForward(b.images(), b.tokens());
+      CocaOutput out = model.videoLanguage().captionForward(b.images(), b.tokens());
       return new CocaTask.Outputs(out);
     }
 

@@ -10,7 +10,6 @@ import dev.vlt.models.TowerInit;
 import dev.vlt.models.VideoEmbedding;
 import dev.vlt.models.caption.CaptionModel;
 import dev.vlt.models.caption.ImageEncoding;
-import dev.vlt.models.coca.CocaOutput;
 import dev.vlt.models.omnivl.OmniVl;
 import dev.vlt.models.video.DividedVit;
 import dev.vlt.models.video.VideoMae;
@@ -83,11 +82,6 @@ public final class InternVideo extends Module implements ContrastiveModel, Video
       case VIDEO_LANGUAGE -> vl.freeze(false);
       case CROSS_MODEL -> crossModel.freeze(false);
     }
-  }
-
-  /** The video-language stage's forward: OmniVL's with its caption decoder ({@link OmniVl#captionForward}). */
-  public CocaOutput videoLanguageForward(NDArray clips, NDArray ids) {
-    return vl.captionForward(clips, ids);
   }
 
   @Override

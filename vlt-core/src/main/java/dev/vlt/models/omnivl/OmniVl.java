@@ -60,18 +60,23 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
       proj = child("proj", new Linear(cfg.vision().width(), cfg.embedDim(), false));
     }
 
-    /** [B, 3, T, S, S] (T = frames or 1) → [B, E]: the frames' class tokens averaged, projected. */
-    NDArray forward(NDArray clips, Trace trace) {
-      NDArray pooled = trunk.pooled(trunk.forwardFeatures(clips, trace));     // [B, W]
+    /**
+     * [B, 3, T, S, S] (T = frames or 1) → the latent [B, E] (the time steps' class tokens averaged, projected) and every
+     * token of every step [B, T'·(P + N), W], which the caption decoder reads.
+     */
+    ImageEncoding encode(NDArray clips, Trace trace) {
+      NDArray features = trunk.forwardFeatures(clips, trace);                 // [B, T', P + N, W]
+      NDArray pooled = trunk.pooled(features);                                // [B, W]
       trace.put("visual.pooled", pooled);
-      return proj.forward(pooled);
+      long b = features.getShape().get(0), w = features.getShape().get(3);
+      return new ImageEncoding(proj.forward(pooled), features.reshape(b, -1, w));
     }
   }
 
   /** images [B, 3, S, S] as single frames, or clips [B, 3, T, S, S] → features [B, E], not normalised. */
   @Override
   public NDArray imageFeatures(NDArray images, Trace trace) {
-    return visual.forward(asClips(images), trace);
+    return visual.encode(asClips(images), trace).latent();
   }
 
   private static NDArray asClips(NDArray images) {
@@ -100,20 +105,13 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
    * ids[:, 1:].
    */
   public CocaOutput captionForward(NDArray visualInput, NDArray ids) {
-    NDArray features = visual.trunk.forwardFeatures(asClips(visualInput), Trace.NONE);      // [B, T, P + N, W]
-    NDArray latent = visual.proj.forward(visual.trunk.pooled(features));                    // [B, E]
+    ImageEncoding v = visual.encode(asClips(visualInput), Trace.NONE);
     NDArray states = text.forwardTokens(ids, Trace.NONE);                                   // [B, L, W], one pass
     NDArray txt = text.project(ids, states, Trace.NONE);                                    // [B, E]
     // causal: the first L - 1 states are those of ids[:, :-1] alone, so they are the decoder's teacher-forced input
-    NDArray logits = decoder().forward(tokens(features), states.get(new NDIndex(":, :-1")), Trace.NONE);   // [B, L - 1, V]
-    return new CocaOutput(Ops.l2Normalize(latent), Ops.l2Normalize(txt), logitScale.value().exp(), logits,
+    NDArray logits = decoder().forward(v.tokens(), states.get(new NDIndex(":, :-1")), Trace.NONE);   // [B, L - 1, V]
+    return new CocaOutput(Ops.l2Normalize(v.latent()), Ops.l2Normalize(txt), logitScale.value().exp(), logits,
         ids.get(new NDIndex(":, 1:")));
-  }
-
-  /** features [B, T, P + N, W] → the decoder's memory [B, T·(P + N), W]: every token of every frame. */
-  private static NDArray tokens(NDArray features) {
-    long b = features.getShape().get(0), w = features.getShape().get(3);
-    return features.reshape(b, -1, w);
   }
 
   private MultimodalDecoder decoder() {
@@ -124,8 +122,7 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
   /** Clips [B, 3, T, S, S] or images [B, 3, S, S] → the contrastive latent and every frame's tokens for the decoder. */
   @Override
   public ImageEncoding encodeForDecoding(NDArray images) {
-    NDArray features = visual.trunk.forwardFeatures(asClips(images), Trace.NONE);
-    return new ImageEncoding(visual.proj.forward(visual.trunk.pooled(features)), tokens(features));
+    return visual.encode(asClips(images), Trace.NONE);
   }
 
   @Override
@@ -148,17 +145,12 @@ public final class OmniVl extends Module implements ContrastiveModel, VideoEmbed
     return text.forward(ids, trace);
   }
 
-  /** ids [B, L] → the text tower's token states after ln_final [B, L, W] (a caption decoder reads them). */
-  public NDArray textTokens(NDArray ids, Trace trace) {
-    return text.forwardTokens(ids, trace);
-  }
-
   @Override
   public NDArray encodeVideo(NDArray clips, boolean normalize) {
     if (clips.getShape().dimension() != 5) {
       throw new IllegalArgumentException("clips must be [B, 3, T, S, S], got " + clips.getShape());
     }
-    NDArray f = visual.forward(clips, Trace.NONE);
+    NDArray f = visual.encode(clips, Trace.NONE).latent();
     return normalize ? Ops.l2Normalize(f) : f;
   }
 

@@ -118,14 +118,14 @@ class InternVideoTest {
       InternVideo iv = model(m, 7);
       NDArray clips = m.randomNormal(new Shape(2, 3, 4, 16, 16));
       NDArray ids = m.create(new long[][] {{1, 5, 7, 63, 0, 0, 0, 0}, {1, 9, 63, 0, 0, 0, 0, 0}});
-      CocaOutput out = iv.videoLanguageForward(clips, ids);
+      CocaOutput out = iv.videoLanguage().captionForward(clips, ids);
       assertEquals(new Shape(2, 7, 64), out.captionLogits().getShape());
       assertTrue(out.captionLabels().contentEquals(ids.get(":, 1:")), "labels are the next tokens");
       assertEquals(0f, maxDiff(out.imageFeatures(), iv.videoLanguage().encodeVideo(clips, true)), 1e-6f);
       assertEquals(0f, maxDiff(out.textFeatures(), iv.encodeText(ids, true)), 1e-6f);
       // causal: the logits at a position do not depend on later tokens
       NDArray changed = m.create(new long[][] {{1, 5, 7, 63, 0, 0, 0, 9}, {1, 9, 63, 0, 0, 0, 0, 9}});
-      NDArray other = iv.videoLanguageForward(clips, changed).captionLogits();
+      NDArray other = iv.videoLanguage().captionForward(clips, changed).captionLogits();
       assertEquals(0f, maxDiff(out.captionLogits().get(":, :6"), other.get(":, :6")), 1e-5f);
     }
   }
